@@ -1,0 +1,30 @@
+/*
+ * format.h: how job-list shows a job: JSON Lines, a table line, or one
+ * "field: value" line per field.
+ */
+#ifndef JOB_CMD_FORMAT_H
+#define JOB_CMD_FORMAT_H
+
+#include <stdio.h>
+
+#include "job.h"
+
+/* One JSON object on one line. */
+void fmt_json(FILE *f, const struct job *job);
+
+/* One table line; fmt_table_header() for the header. */
+void fmt_table(FILE *f, const struct job *job);
+void fmt_table_header(FILE *f);
+
+/* The full record, "field: value" per line. */
+void fmt_detail(FILE *f, const struct job *job);
+
+/*
+ * Writes bytes as a JSON string: valid UTF-8 as is (escaping what JSON
+ * requires), every other byte as a lone surrogate \udc80-\udcff, as
+ * Python's surrogateescape does, so that the original bytes can be
+ * recovered.
+ */
+void fmt_json_string(FILE *f, const char *s, size_t n);
+
+#endif

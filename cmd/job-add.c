@@ -1,0 +1,137 @@
+/*
+ * job-add: enqueue a job to run as soon as possible, or with --each one
+ * job per line (or NUL-terminated item) of stdin, all in one
+ * transaction.  Prints each job's id.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+static const char usage[] =
+    "usage: job-add [-f] [-d dir] [-H dir] [-i file] [-k key] [-p priority]\n"
+    "               [-q queue] [-r retries] [-t timeout] handler [arg ...]\n"
+    "       job-add --each [-0] [options] handler [arg ...]";
+
+static const char help_each[] =
+    "      --each             one job per line of stdin, appended as last arg\n"
+    "  -0, --null             with --each: items end with NUL, not newline\n";
+
+struct items {
+	char *buf;
+	char **item;
+	size_t n;
+};
+
+/* Splits stdin into items, skipping empty ones. */
+static void
+read_items(struct items *it, int sep)
+{
+	unsigned char *data;
+	size_t len = cmd_read_file("-", &data), cap = 0, start = 0;
+
+	/* Room for the terminator of a last item without a separator. */
+	if ((data = realloc(data, len + 1)) == NULL)
+		cmd_die(EXIT_CANNOT, "out of memory");
+	data[len] = (unsigned char)sep;
+	it->buf = (char *)data;
+	it->item = NULL;
+	it->n = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (data[i] != sep)
+			continue;
+		data[i] = 0;
+		if (i > start) {
+			if (it->n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				it->item = realloc(it->item,
+				    cap * sizeof *it->item);
+				if (it->item == NULL)
+					cmd_die(EXIT_CANNOT, "out of memory");
+			}
+			it->item[it->n++] = (char *)data + start;
+		}
+		start = i + 1;
+	}
+}
+
+/* Adds one job per item, in one transaction, and prints their ids. */
+static void
+add_each(struct cmd_enqueue *e, int sep)
+{
+	struct job_spec *specs;
+	struct items it;
+	char **argvs;
+	uint64_t *ids;
+	job_store *store;
+	size_t nargs = e->spec.nargs;
+	int rc;
+
+	read_items(&it, sep);
+	specs = calloc(it.n + 1, sizeof *specs);
+	ids = calloc(it.n + 1, sizeof *ids);
+	argvs = calloc((it.n + 1) * (nargs + 1), sizeof *argvs);
+	if (!specs || !ids || !argvs)
+		cmd_die(EXIT_CANNOT, "out of memory");
+	for (size_t i = 0; i < it.n; i++) {
+		char **a = argvs + i * (nargs + 1);
+
+		memcpy(a, e->spec.args, nargs * sizeof *a);
+		a[nargs] = it.item[i];
+		specs[i] = e->spec;
+		specs[i].args = a;
+		specs[i].nargs = nargs + 1;
+	}
+	store = it.n ? cmd_store_open(e->db, 1) : NULL;
+	rc = it.n ? job_add_many(store, specs, it.n, ids) : 0;
+	job_store_close(store);
+	if (rc)
+		cmd_die(EXIT_CANNOT, "cannot add jobs: %s", job_strerror(rc));
+	for (size_t i = 0; i < it.n; i++)
+		printf("%" PRIu64 "\n", ids[i]);
+	free(specs);
+	free(ids);
+	free(argvs);
+	free(it.item);
+	free(it.buf);
+	cmd_close_stdout();
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_ENQUEUE_LONG,
+		{ "each", no_argument, NULL, 'E' },
+		{ "null", no_argument, NULL, '0' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_enqueue e = { 0 };
+	char help[2048];
+	int opt, each = 0, sep = '\n';
+
+	cmd_init(argv[0]);
+	snprintf(help, sizeof help, "%s%s", cmd_enqueue_help, help_each);
+	while ((opt = getopt_long(argc, argv, "+:" CMD_ENQUEUE_SHORT "0",
+	    longopts, NULL)) != -1) {
+		if (cmd_enqueue_option(&e, opt, optarg, usage, help))
+			continue;
+		if (opt == 'E')
+			each = 1;
+		else if (opt == '0')
+			sep = 0;
+		else
+			cmd_bad_option(usage, opt, argv);
+	}
+	if (sep == 0 && !each)
+		cmd_usage_error(usage, "-0 goes with --each");
+	if (each && e.input && strcmp(e.input, "-") == 0)
+		cmd_usage_error(usage, "--each reads stdin: -i - cannot too");
+	cmd_enqueue_finish(&e, argc, argv, usage, 0);
+	if (!each)
+		cmd_enqueue_add(&e);
+	add_each(&e, sep);
+	cmd_enqueue_free(&e);
+	return 0;
+}

@@ -1,0 +1,232 @@
+/*
+ * job-list: show jobs: a table, one job in full, JSON Lines, the counts
+ * per state, or a job's captured output.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "format.h"
+
+static const char usage[] =
+    "usage: job-list [-a] [--json] [-d dir] [-s state[,state]] "
+    "[--handler handler]\n"
+    "                [-q queue] [--name name]\n"
+    "       job-list [--json] [-d dir] id ...\n"
+    "       job-list -c [-d dir]\n"
+    "       job-list -l id [-d dir]";
+
+static const char help[] =
+    "  -a, --all              include done jobs\n"
+    "  -s, --state S[,S]      only jobs in these states\n"
+    "      --handler H        only jobs of handler H\n"
+    "  -q, --queue Q          only jobs in queue Q\n"
+    "      --name N           only the recurring job named N\n"
+    "      --json             JSON Lines, one object per job\n"
+    "  -c, --count            one line 'STATE N' per state\n"
+    "  -l, --log ID           the captured output of job ID\n"
+    "  -d, --db DIR           store directory\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          version\n";
+
+struct list {
+	struct job_filter filter;
+	int json;
+	int corrupt;
+};
+
+static unsigned
+parse_states(const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	unsigned states = 0;
+	int st;
+
+	if (copy == NULL)
+		cmd_die(EXIT_CANNOT, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (job_state_parse(tok, &st) != 0)
+			cmd_usage_error(usage, "invalid state: '%s' (pending, "
+			    "running, done or failed)", tok);
+		states |= 1u << st;
+	}
+	free(copy);
+	if (states == 0)
+		cmd_usage_error(usage, "invalid state list: '%s'", arg);
+	return states;
+}
+
+static int
+print_job(const struct job *job, void *arg)
+{
+	struct list *l = arg;
+
+	if (l->json)
+		fmt_json(stdout, job);
+	else
+		fmt_table(stdout, job);
+	return ferror(stdout) ? EIO : 0;
+}
+
+static void
+report_corrupt(uint64_t id, void *arg)
+{
+	struct list *l = arg;
+
+	l->corrupt = 1;
+	cmd_warn("job %" PRIu64 ": corrupt record, skipped", id);
+}
+
+static int
+list_all(job_store *store, struct list *l)
+{
+	int rc;
+
+	if (!l->json && isatty(STDOUT_FILENO))
+		fmt_table_header(stdout);
+	if (store == NULL)
+		return 0;
+	rc = job_list(store, &l->filter, print_job, report_corrupt, l);
+	if (rc)
+		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
+	return l->corrupt;
+}
+
+/* Shows the jobs named on the command line; unknown ones are errors. */
+static int
+list_ids(job_store *store, char **ids, int n, int json)
+{
+	struct job job;
+	uint64_t id;
+	int ok, bad = 0, rc;
+
+	for (int i = 0; i < n; i++) {
+		id = cmd_parse_id(ids[i], &ok);
+		if (!ok)
+			cmd_usage_error(usage, "invalid job id: '%s'", ids[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		id = cmd_parse_id(ids[i], &ok);
+		rc = store ? job_get(store, id, &job) : JOB_ENOJOB;
+		if (rc) {
+			cmd_warn("job %" PRIu64 ": %s", id, job_strerror(rc));
+			bad = 1;
+			continue;
+		}
+		if (json)
+			fmt_json(stdout, &job);
+		else {
+			if (i > 0)
+				putchar('\n');
+			fmt_detail(stdout, &job);
+		}
+		job_free_fields(&job);
+	}
+	return bad;
+}
+
+static int
+show_count(job_store *store)
+{
+	uint64_t counts[JOB_NSTATES] = { 0 };
+	int rc;
+
+	if (store && (rc = job_count(store, counts)) != 0)
+		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
+	for (int s = 0; s < JOB_NSTATES; s++)
+		printf("%s %" PRIu64 "\n", job_state_name(s), counts[s]);
+	return 0;
+}
+
+static int
+show_log(job_store *store, const char *arg)
+{
+	char path[4096], buf[65536];
+	struct job job;
+	uint64_t id;
+	ssize_t n;
+	int ok, fd, rc;
+
+	id = cmd_parse_id(arg, &ok);
+	if (!ok)
+		cmd_usage_error(usage, "invalid job id: '%s'", arg);
+	rc = store ? job_get(store, id, &job) : JOB_ENOJOB;
+	if (rc)
+		cmd_die(EXIT_CANNOT, "job %" PRIu64 ": %s", id,
+		    job_strerror(rc));
+	job_free_fields(&job);
+	job_log_path(store, id, path, sizeof path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
+	}
+	fflush(stdout);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	close(fd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "state", required_argument, NULL, 's' },
+		{ "handler", required_argument, NULL, 'N' },
+		{ "queue", required_argument, NULL, 'q' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", no_argument, NULL, 'c' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct list l = { 0 };
+	const char *db = NULL, *log = NULL;
+	int opt, all = 0, count = 0, status;
+	job_store *store;
+
+	cmd_init(argv[0]);
+	while ((opt = getopt_long(argc, argv, "+:as:q:cl:d:hV", longopts,
+	    NULL)) != -1)
+		switch (opt) {
+		case 'a': all = 1; break;
+		case 's': l.filter.states = parse_states(optarg); break;
+		case 'N': l.filter.handler = optarg; break;
+		case 'q': l.filter.queue = optarg; break;
+		case 'n': l.filter.name = optarg; break;
+		case 'j': l.json = 1; break;
+		case 'c': count = 1; break;
+		case 'l': log = optarg; break;
+		case 'd': db = optarg; break;
+		case 'h': cmd_help(usage, help);
+		case 'V': cmd_version();
+		default: cmd_bad_option(usage, opt, argv);
+		}
+	if (all && l.filter.states == 0)
+		l.filter.states = (1u << JOB_NSTATES) - 1;
+	if ((count || log) && optind < argc)
+		cmd_usage_error(usage, "unexpected argument: '%s'",
+		    argv[optind]);
+	store = cmd_store_open(db, 0);
+	if (count)
+		status = show_count(store);
+	else if (log)
+		status = show_log(store, log);
+	else if (optind < argc)
+		status = list_ids(store, argv + optind, argc - optind, l.json);
+	else
+		status = list_all(store, &l);
+	job_store_close(store);
+	cmd_close_stdout();
+	return status ? EXIT_CANNOT : 0;
+}

@@ -1,0 +1,281 @@
+/*
+ * add.c: enqueueing jobs, now, at a time, or again and again.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct add_batch {
+	const struct job_spec *specs;
+	size_t n;
+	uint64_t *ids;
+	int *existed;
+};
+
+static int
+check_spec(const struct job_spec *spec)
+{
+	struct job_cron cron;
+	int field;
+
+	if (spec->handler == NULL || !job_name_valid(spec->handler))
+		return JOB_EBADNAME;
+	if (spec->queue && !job_name_valid(spec->queue))
+		return JOB_EBADNAME;
+	if (spec->name && !job_name_valid(spec->name))
+		return JOB_EBADNAME;
+	if (spec->retries >= UINT32_MAX || spec->timeout < 0 ||
+	    spec->every < 0 || spec->jitter < 0)
+		return JOB_ERANGE;
+	if (spec->cron && job_cron_parse(spec->cron, &cron, &field) != 0)
+		return JOB_EBADCRON;
+	if (spec->name && !spec->cron && spec->every <= 0)
+		return JOB_EINVAL;
+	for (size_t i = 0; i < spec->nargs; i++)
+		if (spec->args[i] == NULL)
+			return JOB_EINVAL;
+	return 0;
+}
+
+/* Builds a record from spec (without id and times). */
+static int
+job_from_spec(struct job *job, const struct job_spec *spec)
+{
+	struct job tmp;
+
+	job_init(&tmp);
+	tmp.handler = (char *)spec->handler;
+	tmp.args = (char **)spec->args;
+	tmp.nargs = spec->nargs;
+	tmp.payload = (unsigned char *)spec->payload;
+	tmp.payload_len = spec->payload_len;
+	tmp.has_payload = spec->has_payload;
+	tmp.queue = (char *)(spec->queue ? spec->queue : "default");
+	tmp.priority = spec->priority;
+	tmp.max_attempts = spec->retries + 1;
+	tmp.timeout = spec->timeout;
+	tmp.key = (char *)(spec->key && *spec->key ? spec->key : NULL);
+	tmp.name = (char *)spec->name;
+	tmp.every = spec->cron ? 0 : spec->every;
+	tmp.cron = (char *)spec->cron;
+	tmp.catchup = spec->catchup;
+	tmp.jitter = spec->jitter;
+	tmp.state = JOB_PENDING;
+	return job_copy(job, &tmp);
+}
+
+/* Sets a recurring job's first run from its schedule. */
+static int
+schedule_first(struct job *job, job_time_t at, job_time_t now)
+{
+	int rc;
+
+	if ((rc = job_recur_first(job, at ? at : now, &job->sched_at)) != 0)
+		return rc;
+	if (job->every)
+		job->anchor = job->sched_at;
+	job->run_at = job->sched_at + job_random_delay(job->jitter);
+	return 0;
+}
+
+static int
+add_new(struct store_txn *txn, const struct job_spec *spec, uint64_t *id)
+{
+	struct job job;
+	job_time_t now = store_txn_now(txn);
+	int rc;
+
+	job_init(&job);
+	if ((rc = job_from_spec(&job, spec)) != 0)
+		return rc;
+	job.created_at = now;
+	if (job.name)
+		rc = schedule_first(&job, spec->run_at, now);
+	else
+		job.run_at = spec->run_at ? spec->run_at : now;
+	if (rc == 0)
+		rc = store_next_id(txn, &job.id);
+	if (rc == 0)
+		rc = job_save(txn, NULL, &job);
+	*id = job.id;
+	job_free_fields(&job);
+	return rc;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Is job's recurring definition the one spec gives? */
+static int
+same_definition(const struct job *job, const struct job *def)
+{
+	if (!same_str(job->handler, def->handler) ||
+	    !same_str(job->queue, def->queue) ||
+	    !same_str(job->cron, def->cron) || job->nargs != def->nargs ||
+	    job->every != def->every || job->priority != def->priority ||
+	    job->max_attempts != def->max_attempts ||
+	    job->timeout != def->timeout || job->catchup != def->catchup ||
+	    job->jitter != def->jitter || job->has_payload != def->has_payload ||
+	    job->payload_len != def->payload_len)
+		return 0;
+	for (size_t i = 0; i < job->nargs; i++)
+		if (strcmp(job->args[i], def->args[i]) != 0)
+			return 0;
+	return job->payload_len == 0 ||
+	    memcmp(job->payload, def->payload, job->payload_len) == 0;
+}
+
+/* Gives job the definition of def, keeping id, counts and state. */
+static int
+redefine(struct job *job, const struct job *def, job_time_t at,
+    job_time_t now)
+{
+	struct job merged;
+	int rc;
+
+	if ((rc = job_copy(&merged, def)) != 0)
+		return rc;
+	merged.id = job->id;
+	merged.state = job->state;
+	merged.created_at = job->created_at;
+	merged.started_at = job->started_at;
+	merged.finished_at = job->finished_at;
+	merged.attempts = job->attempts;
+	merged.uncharged = job->uncharged;
+	merged.lost_streak = job->lost_streak;
+	merged.last_exit = job->last_exit;
+	merged.last_signal = job->last_signal;
+	merged.runs = job->runs;
+	merged.failures = job->failures;
+	merged.owner = job->owner;
+	if (job->last_error && (merged.last_error = strdup(job->last_error))
+	    == NULL)
+		rc = ENOMEM;
+	if (rc == 0)
+		rc = schedule_first(&merged, at, now);
+	if (rc == 0 && job->state == JOB_RUNNING)
+		merged.run_at = job->run_at;	/* the run goes on */
+	job_free_fields(job);
+	*job = merged;
+	return rc;
+}
+
+struct recur_arg {
+	const struct job_spec *spec;
+	job_time_t now;
+	int existed;
+	struct job def;
+};
+
+/* Keeps, refuses or replaces a recurring job's definition. */
+static int
+recur_change(struct job *job, void *arg)
+{
+	struct recur_arg *a = arg;
+
+	if (same_definition(job, &a->def)) {
+		a->existed = 1;
+		return JOB_UNCHANGED;
+	}
+	if (!a->spec->replace)
+		return JOB_ECONFLICT;
+	return redefine(job, &a->def, a->spec->run_at, a->now);
+}
+
+static int
+add_recurring(struct store_txn *txn, const struct job_spec *spec,
+    uint64_t existing, uint64_t *id, int *existed)
+{
+	struct recur_arg a = { .spec = spec, .now = store_txn_now(txn) };
+	int rc;
+
+	job_init(&a.def);
+	*id = existing;
+	if ((rc = job_from_spec(&a.def, spec)) == 0)
+		rc = job_update(txn, existing, recur_change, &a);
+	*existed = a.existed;
+	job_free_fields(&a.def);
+	return rc;
+}
+
+static int
+add_one(struct store_txn *txn, const struct job_spec *spec, uint64_t *id,
+    int *existed)
+{
+	uint64_t found;
+	int rc;
+
+	*existed = 0;
+	if (spec->key && *spec->key) {
+		rc = store_find_key(txn, spec->key, &found);
+		if (rc == 0) {
+			*id = found;
+			*existed = 1;
+			return 0;
+		}
+		if (rc != JOB_ENOJOB)
+			return rc;
+	}
+	if (spec->name) {
+		rc = store_find_name(txn, spec->name, &found);
+		if (rc == 0)
+			return add_recurring(txn, spec, found, id, existed);
+		if (rc != JOB_ENOJOB)
+			return rc;
+	}
+	return add_new(txn, spec, id);
+}
+
+static int
+add_batch(struct store_txn *txn, void *arg)
+{
+	struct add_batch *b = arg;
+	int existed, rc;
+
+	for (size_t i = 0; i < b->n; i++) {
+		rc = add_one(txn, &b->specs[i], &b->ids[i], &existed);
+		if (rc)
+			return rc;
+		if (b->existed)
+			*b->existed = existed;
+	}
+	return 0;
+}
+
+int
+job_add_many(job_store *store, const struct job_spec *specs, size_t n,
+    uint64_t *ids)
+{
+	struct add_batch b = { specs, n, ids, NULL };
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if ((rc = check_spec(&specs[i])) != 0)
+			return rc;
+	if (n == 0)
+		return 0;
+	if ((rc = store_write(store->st, add_batch, &b)) == 0)
+		job_wake(store->dir);
+	return rc;
+}
+
+int
+job_add(job_store *store, const struct job_spec *spec, uint64_t *id,
+    int *existed)
+{
+	struct add_batch b = { spec, 1, id, existed };
+	int rc, dummy;
+
+	if (existed == NULL)
+		b.existed = &dummy;
+	if ((rc = check_spec(spec)) != 0)
+		return rc;
+	if ((rc = store_write(store->st, add_batch, &b)) == 0)
+		job_wake(store->dir);
+	return rc;
+}

@@ -1,0 +1,366 @@
+/*
+ * claim.c: the executor's transactions.  Recording the outcomes of the
+ * attempts that ended and claiming the next due jobs share one write
+ * transaction, so that a busy executor pays one fsync per turn of its
+ * loop, not one per state change.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+#define SKIP_LATE (60 * JOB_NSEC)
+
+job_time_t
+job_backoff(uint32_t k)
+{
+	job_time_t base = JOB_NSEC;
+
+	for (uint32_t i = 1; i < k && base < 3600 * JOB_NSEC; i++)
+		base *= 2;
+	if (base > 3600 * JOB_NSEC)
+		base = 3600 * JOB_NSEC;
+	return base + job_random_delay(base / 4);
+}
+
+/* The status word of an outcome, as the event log shows it. */
+static void
+status_word(const struct job_outcome *o, char *buf, size_t size)
+{
+	if (o->error)
+		snprintf(buf, size, "error");
+	else if (o->timed_out)
+		snprintf(buf, size, "timeout");
+	else if (o->signal > 0)
+		snprintf(buf, size, "signal:%d", o->signal);
+	else
+		snprintf(buf, size, "exit:%d", o->exit_status);
+}
+
+/* Adds an event to the plan; its strings are copied into the plan. */
+static struct job_event *
+plan_event(struct job_txn_plan *p, int kind, const struct job *job,
+    const struct job_outcome *o, job_time_t now, const char *text)
+{
+	struct job_event *ev = &p->events[p->nevents];
+	struct job_event_text *t = &p->texts[p->nevents];
+
+	memset(ev, 0, sizeof *ev);
+	ev->kind = kind;
+	ev->time = now;
+	ev->job = job->id;
+	ev->attempt = job->attempts;
+	snprintf(t->handler, sizeof t->handler, "%s", job->handler);
+	ev->handler = t->handler;
+	if (o) {
+		status_word(o, t->status, sizeof t->status);
+		ev->status = t->status;
+		ev->duration = o->ended - o->started;
+	}
+	if (text) {
+		snprintf(t->text, sizeof t->text, "%s", text);
+		ev->text = t->text;
+		ev->text_len = strlen(t->text);
+	}
+	p->nevents++;
+	return ev;
+}
+
+static void
+describe(const struct job_outcome *o, const char *handler, char *buf,
+    size_t size)
+{
+	if (o->error)
+		snprintf(buf, size, "%s", o->error);
+	else if (o->timed_out)
+		snprintf(buf, size, "handler %s timeout", handler);
+	else if (o->signal > 0)
+		snprintf(buf, size, "handler %s killed by signal %d", handler,
+		    o->signal);
+	else
+		snprintf(buf, size, "handler %s exited with status %d",
+		    handler, o->exit_status);
+}
+
+static int
+set_error(struct job *job, const char *text)
+{
+	free(job->last_error);
+	return job_strdup(&job->last_error, text);
+}
+
+/* Moves a recurring job on to its next run after a run ends. */
+static int
+next_run(struct job *job, job_time_t now, int failed)
+{
+	int rc;
+
+	job->runs++;
+	if (failed)
+		job->failures++;
+	job->attempts = 0;
+	job->uncharged = 0;
+	if ((rc = job_recur_next(job, now, &job->sched_at)) != 0)
+		return rc;
+	job->run_at = job->sched_at + job_random_delay(job->jitter);
+	job->state = JOB_PENDING;
+	return 0;
+}
+
+/* A failed attempt: retry, next run, or failed for good. */
+static int
+record_failure(struct job_txn_plan *p, struct job *job,
+    const struct job_outcome *o, job_time_t now)
+{
+	uint32_t charged = job->attempts - job->uncharged;
+	job_time_t retry_at, next;
+
+	retry_at = now + job_backoff(charged);
+	if (job->name && job_recur_next(job, now, &next) == 0 &&
+	    retry_at >= next)
+		charged = job->max_attempts;	/* never delay the next run */
+	if (charged < job->max_attempts) {
+		job->state = JOB_PENDING;
+		job->run_at = retry_at;
+		plan_event(p, JOB_EV_RETRY, job, o, now, job->last_error)->next =
+		    retry_at;
+		return 0;
+	}
+	plan_event(p, JOB_EV_FAIL, job, o, now, job->last_error);
+	if (job->name)
+		return next_run(job, now, 1);
+	job->state = JOB_FAILED;
+	job->finished_at = now;
+	return 0;
+}
+
+static int
+apply_outcome(struct job_txn_plan *p, struct job *job,
+    const struct job_outcome *o, job_time_t now)
+{
+	char text[512];
+
+	job->finished_at = o->ended;
+	job->lost_streak = 0;
+	job->owner = 0;
+	if (o->interrupted) {
+		job->uncharged++;
+		job->state = JOB_PENDING;
+		job->run_at = now;
+		return set_error(job, "interrupted by executor shutdown");
+	}
+	job->last_exit = o->error || o->signal > 0 ? -1 : o->exit_status;
+	job->last_signal = o->signal > 0 ? o->signal : -1;
+	if (!o->error && !o->timed_out && o->signal <= 0 &&
+	    o->exit_status == 0) {
+		plan_event(p, JOB_EV_DONE, job, o, now, NULL);
+		set_error(job, NULL);
+		if (job->name)
+			return next_run(job, now, 0);
+		job->state = JOB_DONE;
+		return 0;
+	}
+	describe(o, job->handler, text, sizeof text);
+	if (set_error(job, text))
+		return ENOMEM;
+	if (o->timed_out)
+		plan_event(p, JOB_EV_TIMEOUT, job, o, now, text);
+	return record_failure(p, job, o, now);
+}
+
+struct outcome_arg {
+	struct job_txn_plan *plan;
+	const struct job_outcome *outcome;
+	job_time_t now;
+};
+
+static int
+outcome_change(struct job *job, void *arg)
+{
+	struct outcome_arg *a = arg;
+
+	if (a->outcome->removed)
+		return JOB_UNCHANGED;
+	/* Removed and re-claimed elsewhere, or not ours: nothing to do. */
+	if (job->state != JOB_RUNNING || job->owner != a->plan->owner)
+		return JOB_UNCHANGED;
+	return apply_outcome(a->plan, job, a->outcome, a->now);
+}
+
+static int
+record_outcome(struct store_txn *txn, struct job_txn_plan *p,
+    const struct job_outcome *o)
+{
+	struct outcome_arg a = { p, o, store_txn_now(txn) };
+	int rc;
+
+	rc = job_update(txn, o->id, outcome_change, &a);
+	return rc == JOB_ENOJOB || rc == JOB_ECORRUPT ? 0 : rc;
+}
+
+struct claim_arg {
+	struct job_txn_plan *plan;
+	job_time_t now;
+	int skipped;
+};
+
+/* With --catch-up skip, a run found this late was missed: drop it. */
+static int
+missed(const struct job *job, job_time_t now)
+{
+	return job->name && job->catchup == JOB_CATCHUP_SKIP &&
+	    job->attempts == 0 && now > job->run_at + SKIP_LATE;
+}
+
+static int
+claim_change(struct job *job, void *arg)
+{
+	struct claim_arg *a = arg;
+	struct job_txn_plan *p = a->plan;
+	int rc;
+
+	if (job->state != JOB_PENDING)
+		return JOB_ECORRUPT;	/* an index out of step */
+	if (missed(job, a->now)) {
+		a->skipped = 1;
+		if ((rc = job_recur_next(job, a->now, &job->sched_at)) != 0)
+			return rc;
+		job->run_at = job->sched_at + job_random_delay(job->jitter);
+		return 0;
+	}
+	job->state = JOB_RUNNING;
+	job->owner = p->owner;
+	job->attempts++;
+	job->started_at = a->now;
+	if ((rc = job_copy(&p->claimed[p->nclaimed], job)) != 0)
+		return rc;
+	p->nclaimed++;
+	return 0;
+}
+
+static int
+claim_due(struct store_txn *txn, struct job_txn_plan *p)
+{
+	struct claim_arg a = { p, store_txn_now(txn), 0 };
+	uint64_t id;
+	int rc;
+
+	while (p->nclaimed < p->want) {
+		rc = store_next_due(txn, p->queues, &id);
+		if (rc == JOB_ENOJOB)
+			return 0;
+		if (rc == 0)
+			rc = job_update(txn, id, claim_change, &a);
+		/* A record that cannot be read is reported, never run. */
+		if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+			rc = store_quarantine(txn, id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void
+plan_reset(struct job_txn_plan *p)
+{
+	for (size_t i = 0; i < p->nclaimed; i++)
+		job_free_fields(&p->claimed[i]);
+	p->nclaimed = 0;
+	p->nevents = 0;
+}
+
+static int
+step_fn(struct store_txn *txn, void *arg)
+{
+	struct job_txn_plan *p = arg;
+	int rc;
+
+	/* store_write may run this again after growing the map. */
+	plan_reset(p);
+	for (size_t i = 0; i < p->noutcomes; i++)
+		if ((rc = record_outcome(txn, p, &p->outcomes[i])) != 0)
+			return rc;
+	return claim_due(txn, p);
+}
+
+int
+job_txn_step(job_store *store, struct job_txn_plan *plan)
+{
+	int rc;
+
+	if ((rc = store_write(store->st, step_fn, plan)) != 0)
+		plan_reset(plan);
+	return rc;
+}
+
+struct due_arg {
+	const char *const *queues;
+	job_time_t when;
+};
+
+static int
+any_due_fn(struct store_txn *txn, void *arg)
+{
+	struct due_arg *d = arg;
+
+	return store_any_due(txn, d->queues);
+}
+
+int
+job_any_due(job_store *store, const char *const *queues)
+{
+	struct due_arg d = { queues, 0 };
+
+	return store_read(store->st, any_due_fn, &d) == 1;
+}
+
+static int
+next_time_fn(struct store_txn *txn, void *arg)
+{
+	struct due_arg *d = arg;
+
+	return store_next_time(txn, &d->when);
+}
+
+int
+job_next_due_time(job_store *store, job_time_t *when)
+{
+	struct due_arg d = { NULL, 0 };
+	int rc;
+
+	if ((rc = store_read(store->st, next_time_fn, &d)) == 0)
+		*when = d.when;
+	return rc;
+}
+
+struct owned_arg {
+	uint64_t id, owner;
+	int owned;
+};
+
+static int
+owned_fn(struct store_txn *txn, void *arg)
+{
+	struct owned_arg *o = arg;
+	struct job job;
+	int rc;
+
+	job_init(&job);
+	rc = job_load(txn, o->id, &job);
+	o->owned = rc != JOB_ENOJOB &&
+	    (rc != 0 || (job.state == JOB_RUNNING && job.owner == o->owner));
+	job_free_fields(&job);
+	return 0;
+}
+
+int
+job_owned(job_store *store, uint64_t id, uint64_t owner)
+{
+	struct owned_arg o = { id, owner, 1 };
+
+	store_read(store->st, owned_fn, &o);
+	return o.owned;
+}

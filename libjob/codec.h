@@ -1,0 +1,28 @@
+/*
+ * codec.h: CBOR encoding of job records.  The only module that sees
+ * libcbor.
+ */
+#ifndef JOB_CODEC_H
+#define JOB_CODEC_H
+
+#include <stddef.h>
+
+#include "job.h"
+
+/*
+ * Encodes job into a malloc'd buffer *buf of *len bytes.  Returns 0 or
+ * ENOMEM.
+ */
+int job_encode(const struct job *job, unsigned char **buf, size_t *len);
+
+/*
+ * Decodes len bytes into *job (which the caller has job_init'ed; on
+ * success it owns new allocations, on failure it is left initialised).
+ * Rejects truncated, malformed, oversized or mistyped input with
+ * JOB_ECORRUPT, a record of a newer schema it cannot read with
+ * JOB_ESCHEMA; ignores unknown fields.  Returns 0 or one of those or
+ * ENOMEM.
+ */
+int job_decode(const unsigned char *buf, size_t len, struct job *job);
+
+#endif

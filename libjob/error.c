@@ -1,0 +1,36 @@
+/*
+ * error.c: one message for every code libjob returns.
+ */
+#include <string.h>
+
+#include "job.h"
+
+static const char *const messages[] = {
+	"success",
+	"corrupt record or store",
+	"no such job",
+	"job is running",
+	"a job with that name exists with another definition",
+	"store does not exist",
+	"store written by a newer version",
+	"invalid name",
+	"handler not registered",
+	"invalid time",
+	"invalid duration",
+	"invalid cron expression",
+	"store backend failure",
+	"number out of range",
+	"invalid argument"
+};
+
+const char *
+job_strerror(int code)
+{
+	size_t n = sizeof messages / sizeof messages[0];
+
+	if (code > 0)
+		return strerror(code);
+	if ((size_t)-code < n)
+		return messages[-code];
+	return "unknown error";
+}

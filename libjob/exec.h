@@ -1,0 +1,122 @@
+/*
+ * exec.h: the executor's internal modules.
+ */
+#ifndef JOB_EXEC_H
+#define JOB_EXEC_H
+
+#include <sys/types.h>
+
+#include "internal.h"
+
+/* Liveness (liveness.c) ---------------------------------------------------- */
+
+/* Creates and locks run/TOKEN for this executor; *fd holds the lock. */
+int job_liveness_acquire(const char *dir, uint64_t token, int *fd);
+
+/* Unlocks and removes run/TOKEN. */
+void job_liveness_release(const char *dir, uint64_t token, int fd);
+
+/* Returns 1 if the executor with token is alive, 0 if not. */
+int job_liveness_alive(const char *dir, uint64_t token);
+
+/* Output logs (outlog.c) ----------------------------------------------------- */
+
+#define JOB_LOG_CAP ((off_t)1 << 20)	/* per job: newest output kept */
+
+struct job_outlog {
+	int fd;
+	char path[4096];
+	off_t size;
+	off_t header_at;	/* where this attempt's header starts */
+	uint32_t attempt;
+	job_time_t started;
+};
+
+/* Opens job id's log and writes the header of attempt. */
+int job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
+    uint32_t attempt, job_time_t started);
+
+/* Appends handler output, trimming the log to its cap if need be. */
+int job_outlog_write(struct job_outlog *log, const char *buf, size_t n);
+
+/* Completes the attempt's header with its outcome and closes the log. */
+void job_outlog_close(struct job_outlog *log, const char *outcome);
+
+/* Spawning (spawn.c) --------------------------------------------------------- */
+
+struct job_child {
+	pid_t pid;		/* also the process group */
+	int out;		/* read end of the handler's stdout+stderr */
+};
+
+/*
+ * Checks the handler of job and starts it.  On a handler that cannot be
+ * run, returns JOB_ENOHANDLER or an errno and writes why into why.
+ */
+int job_spawn(const struct job *job, const char *handlers,
+    const char *store_dir, struct job_child *child, char *why,
+    size_t why_size);
+
+/* Transactions (claim.c) --------------------------------------------------- */
+
+/* How an attempt ended. */
+struct job_outcome {
+	uint64_t id;
+	uint32_t attempt;
+	int exit_status;	/* -1: none */
+	int signal;		/* -1: none */
+	int timed_out;
+	int interrupted;	/* by shutdown: pending again, uncharged */
+	const char *error;	/* could not start, or NULL */
+	job_time_t started;
+	job_time_t ended;
+	int removed;		/* removed while running: record nothing */
+};
+
+/* Storage for the strings of one event of a plan. */
+struct job_event_text {
+	char handler[136];
+	char status[32];
+	char text[512];
+};
+
+struct job_txn_plan {
+	uint64_t owner;
+	const char *const *queues;
+	/* in: outcomes to record */
+	struct job_outcome *outcomes;
+	size_t noutcomes;
+	/* in: how many jobs to claim; out: the claimed */
+	size_t want;
+	struct job *claimed;
+	size_t nclaimed;
+	/* out: events to report once committed */
+	struct job_event *events;
+	size_t nevents;
+	struct job_event_text *texts;
+};
+
+/* Records outcomes and claims jobs in one durable transaction. */
+int job_txn_step(job_store *store, struct job_txn_plan *plan);
+
+/* Returns 1 if a job in queues is due now. */
+int job_any_due(job_store *store, const char *const *queues);
+
+/* Earliest time a waiting job comes due; JOB_ENOJOB if none. */
+int job_next_due_time(job_store *store, job_time_t *when);
+
+/*
+ * Makes jobs of dead executors pending again (or failed after 5 losses
+ * in a row); reports each through ev.  *others is set to 1 if running
+ * jobs of live executors other than owner remain.
+ */
+int job_recover(job_store *store, uint64_t owner, int *others,
+    void (*ev)(const struct job_event *, void *), void *arg);
+
+/* Returns 1 if job id is still in the store and owned by owner. */
+int job_owned(job_store *store, uint64_t id, uint64_t owner);
+
+/* The retry delay before the k-th retry: 2^(k-1) s, at most 1 h, +25%. */
+job_time_t job_backoff(uint32_t k);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * list.c: reading jobs back: one, all that match a filter, the counts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "internal.h"
+
+struct get_arg {
+	uint64_t id;
+	struct job *job;
+};
+
+static int
+get_fn(struct store_txn *txn, void *arg)
+{
+	struct get_arg *g = arg;
+
+	return job_load(txn, g->id, g->job);
+}
+
+int
+job_get(job_store *store, uint64_t id, struct job *job)
+{
+	struct get_arg g = { id, job };
+
+	job_init(job);
+	return store_read(store->st, get_fn, &g);
+}
+
+struct list_arg {
+	const struct job_filter *filter;
+	int (*fn)(const struct job *, void *);
+	void (*corrupt)(uint64_t, void *);
+	void *arg;
+};
+
+static int
+matches(const struct job_filter *f, const struct job *job)
+{
+	unsigned states = f->states ? f->states : ~(1u << JOB_DONE);
+
+	if (!(states & (1u << job->state)))
+		return 0;
+	if (f->handler && strcmp(f->handler, job->handler) != 0)
+		return 0;
+	if (f->queue && strcmp(f->queue, job->queue ? job->queue :
+	    "default") != 0)
+		return 0;
+	if (f->name && (job->name == NULL || strcmp(f->name, job->name) != 0))
+		return 0;
+	return 1;
+}
+
+static int
+each_fn(uint64_t id, const void *rec, size_t len, void *arg)
+{
+	struct list_arg *l = arg;
+	struct job job;
+	int rc;
+
+	job_init(&job);
+	if ((rc = job_decode(rec, len, &job)) != 0) {
+		if (rc != JOB_ECORRUPT && rc != JOB_ESCHEMA)
+			return rc;
+		if (l->corrupt)
+			l->corrupt(id, l->arg);
+		return 0;
+	}
+	job.id = id;
+	rc = matches(l->filter, &job) ? l->fn(&job, l->arg) : 0;
+	job_free_fields(&job);
+	return rc;
+}
+
+static int
+list_fn(struct store_txn *txn, void *arg)
+{
+	return store_each(txn, 0, each_fn, arg);
+}
+
+int
+job_list(job_store *store, const struct job_filter *filter,
+    int (*fn)(const struct job *, void *),
+    void (*corrupt)(uint64_t, void *), void *arg)
+{
+	struct job_filter none = { 0 };
+	struct list_arg l = { filter ? filter : &none, fn, corrupt, arg };
+
+	return store_read(store->st, list_fn, &l);
+}
+
+static int
+count_fn(struct store_txn *txn, void *arg)
+{
+	return store_count(txn, arg);
+}
+
+int
+job_count(job_store *store, uint64_t counts[JOB_NSTATES])
+{
+	return store_read(store->st, count_fn, counts);
+}
+
+int
+job_log_path(job_store *store, uint64_t id, char *buf, size_t size)
+{
+	int n;
+
+	n = snprintf(buf, size, "%s/%s/%llu", store->dir, JOB_LOG_DIR,
+	    (unsigned long long)id);
+	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}

@@ -1,0 +1,194 @@
+/*
+ * recover.c: jobs left running by an executor that died.  The lost
+ * attempt stays counted in attempts, but is not charged against the
+ * retries; the fifth loss in a row fails the job (a handler that kills
+ * its executor every time must not loop forever).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+#define MAX_LOST 5
+
+struct running {
+	uint64_t id, owner;
+};
+
+struct scan {
+	const char *dir;
+	uint64_t self;
+	struct running *lost;
+	size_t nlost, cap;
+	int others;
+	/* a small cache: owners seen alive or dead in this scan */
+	uint64_t alive[16], dead[16];
+	size_t nalive, ndead;
+};
+
+static int
+seen(const uint64_t *set, size_t n, uint64_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == v)
+			return 1;
+	return 0;
+}
+
+static int
+owner_alive(struct scan *s, uint64_t owner)
+{
+	int alive;
+
+	if (seen(s->alive, s->nalive, owner))
+		return 1;
+	if (seen(s->dead, s->ndead, owner))
+		return 0;
+	alive = job_liveness_alive(s->dir, owner);
+	if (alive && s->nalive < 16)
+		s->alive[s->nalive++] = owner;
+	else if (!alive && s->ndead < 16)
+		s->dead[s->ndead++] = owner;
+	return alive;
+}
+
+static int
+scan_fn(uint64_t id, uint64_t owner, void *arg)
+{
+	struct scan *s = arg;
+	struct running *p;
+
+	if (owner == s->self)
+		return 0;
+	if (owner_alive(s, owner)) {
+		s->others = 1;
+		return 0;
+	}
+	if (s->nlost == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		if ((p = realloc(s->lost, s->cap * sizeof *p)) == NULL)
+			return ENOMEM;
+		s->lost = p;
+	}
+	s->lost[s->nlost].id = id;
+	s->lost[s->nlost++].owner = owner;
+	return 0;
+}
+
+static int
+scan_txn(struct store_txn *txn, void *arg)
+{
+	return store_each_running(txn, scan_fn, arg);
+}
+
+struct lose_arg {
+	const struct running *r;
+	job_time_t now;
+	struct job_event *ev;
+	char *text;
+	size_t text_size;
+	int hit;
+};
+
+static int
+lose_change(struct job *job, void *arg)
+{
+	struct lose_arg *a = arg;
+
+	if (job->state != JOB_RUNNING || job->owner != a->r->owner)
+		return JOB_UNCHANGED;
+	a->hit = 1;
+	job->owner = 0;
+	job->uncharged++;
+	job->lost_streak++;
+	job->last_exit = -1;
+	job->last_signal = -1;
+	snprintf(a->text, a->text_size,
+	    "executor lost while running handler %s (attempt %" PRIu32 ")",
+	    job->handler, job->attempts);
+	free(job->last_error);
+	if (job_strdup(&job->last_error, a->text))
+		return ENOMEM;
+	a->ev->job = job->id;
+	a->ev->attempt = job->attempts;
+	job->state = JOB_PENDING;
+	job->run_at = a->now;
+	if (job->lost_streak < MAX_LOST)
+		return 0;
+	job->lost_streak = 0;
+	if (job->name) {
+		job->runs++;
+		job->failures++;
+		job->attempts = job->uncharged = 0;
+		if (job_recur_next(job, a->now, &job->sched_at) != 0)
+			return JOB_EBADCRON;
+		job->run_at = job->sched_at + job_random_delay(job->jitter);
+		return 0;
+	}
+	job->state = JOB_FAILED;
+	job->finished_at = a->now;
+	return 0;
+}
+
+struct lose_all {
+	struct scan *scan;
+	struct job_event *events;
+	char (*texts)[256];
+	size_t nevents;
+};
+
+static int
+lose_txn(struct store_txn *txn, void *arg)
+{
+	struct lose_all *l = arg;
+	int rc;
+
+	l->nevents = 0;
+	for (size_t i = 0; i < l->scan->nlost; i++) {
+		struct lose_arg a = { &l->scan->lost[i], store_txn_now(txn),
+			&l->events[l->nevents], l->texts[l->nevents],
+			sizeof l->texts[0], 0 };
+
+		memset(a.ev, 0, sizeof *a.ev);
+		rc = job_update(txn, a.r->id, lose_change, &a);
+		if (rc && rc != JOB_ENOJOB)
+			return rc;
+		if (a.hit) {
+			a.ev->kind = JOB_EV_LOST;
+			a.ev->time = a.now;
+			a.ev->text = a.text;
+			a.ev->text_len = strlen(a.text);
+			l->nevents++;
+		}
+	}
+	return 0;
+}
+
+int
+job_recover(job_store *store, uint64_t self, int *others,
+    void (*ev)(const struct job_event *, void *), void *arg)
+{
+	struct scan s = { .dir = store->dir, .self = self };
+	struct lose_all l = { &s, NULL, NULL, 0 };
+	int rc;
+
+	*others = 0;
+	if ((rc = store_read(store->st, scan_txn, &s)) != 0 || s.nlost == 0)
+		goto out;
+	l.events = calloc(s.nlost, sizeof *l.events);
+	l.texts = calloc(s.nlost, sizeof *l.texts);
+	if (l.events == NULL || l.texts == NULL)
+		rc = ENOMEM;
+	else if ((rc = store_write(store->st, lose_txn, &l)) == 0)
+		for (size_t i = 0; i < l.nevents && ev; i++)
+			ev(&l.events[i], arg);
+out:
+	*others = s.others;
+	free(s.lost);
+	free(l.events);
+	free(l.texts);
+	return rc;
+}

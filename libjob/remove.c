@@ -1,0 +1,132 @@
+/*
+ * remove.c: removing jobs by id, by name, and by age once finished.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct remove_arg {
+	uint64_t id;
+	int force;
+};
+
+static int
+remove_fn(struct store_txn *txn, void *arg)
+{
+	struct remove_arg *r = arg;
+	struct job job;
+	int rc;
+
+	job_init(&job);
+	if ((rc = job_load(txn, r->id, &job)) == 0) {
+		if (job.state == JOB_RUNNING && !r->force)
+			rc = JOB_ERUNNING;
+		else
+			rc = job_delete(txn, &job);
+	}
+	job_free_fields(&job);
+	return rc;
+}
+
+int
+job_remove(job_store *store, uint64_t id, int force)
+{
+	struct remove_arg r = { id, force };
+	int rc;
+
+	if ((rc = store_write(store->st, remove_fn, &r)) != 0)
+		return rc;
+	job_log_remove(store->dir, id);
+	/* An executor running it sees it gone and stops its handler. */
+	if (force)
+		job_wake(store->dir);
+	return 0;
+}
+
+struct find_arg {
+	const char *name;
+	uint64_t id;
+};
+
+static int
+find_name_fn(struct store_txn *txn, void *arg)
+{
+	struct find_arg *a = arg;
+
+	return store_find_name(txn, a->name, &a->id);
+}
+
+int
+job_find_name(job_store *store, const char *name, uint64_t *id)
+{
+	struct find_arg a = { name, 0 };
+	int rc;
+
+	if ((rc = store_read(store->st, find_name_fn, &a)) == 0)
+		*id = a.id;
+	return rc;
+}
+
+struct finished_arg {
+	int state;
+	job_time_t before;
+	uint64_t *ids;
+	size_t n, cap;
+};
+
+static int
+collect_fn(uint64_t id, void *arg)
+{
+	struct finished_arg *f = arg;
+	uint64_t *p;
+
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		if ((p = realloc(f->ids, f->cap * sizeof *p)) == NULL)
+			return ENOMEM;
+		f->ids = p;
+	}
+	f->ids[f->n++] = id;
+	return 0;
+}
+
+static int
+remove_finished_fn(struct store_txn *txn, void *arg)
+{
+	struct finished_arg *f = arg;
+	struct job job;
+	int rc;
+
+	f->n = 0;
+	rc = store_each_finished(txn, f->state, f->before, collect_fn, f);
+	for (size_t i = 0; i < f->n && rc == 0; i++) {
+		job_init(&job);
+		if ((rc = job_load(txn, f->ids[i], &job)) == 0)
+			rc = job_delete(txn, &job);
+		job_free_fields(&job);
+	}
+	return rc;
+}
+
+int
+job_remove_finished(job_store *store, int state, job_time_t before,
+    uint64_t *removed)
+{
+	struct finished_arg f = { state, before, NULL, 0, 0 };
+	int rc;
+
+	*removed = 0;
+	if (state != JOB_DONE && state != JOB_FAILED)
+		return JOB_EINVAL;
+	rc = store_write(store->st, remove_finished_fn, &f);
+	if (rc == 0) {
+		for (size_t i = 0; i < f.n; i++)
+			job_log_remove(store->dir, f.ids[i]);
+		*removed = f.n;
+	}
+	free(f.ids);
+	return rc;
+}

@@ -1,0 +1,239 @@
+/*
+ * run.c: the executor loop.
+ *
+ * One thread, one ppoll(2) over a signalfd (SIGCHLD, SIGTERM, SIGINT),
+ * an inotify descriptor (the store's wake file, and its run directory
+ * where a dying executor's lock file is closed) and the handlers' output
+ * pipes.  The timeout is the nearest of: the next due job, a handler's
+ * deadline, a SIGKILL after the grace, the next prune, and, while other
+ * executors have jobs running, a liveness check once a second.  Idle
+ * with nothing scheduled, it sleeps without a timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static void
+emit(struct runner *r, const struct job_event *ev)
+{
+	if (r->o->on_event)
+		r->o->on_event(ev, r->o->arg);
+}
+
+static void
+emit_error(struct runner *r, int rc)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
+
+	ev.text = job_strerror(rc);
+	ev.text_len = strlen(ev.text);
+	emit(r, &ev);
+}
+
+static void
+emit_cb(const struct job_event *ev, void *arg)
+{
+	emit(arg, ev);
+}
+
+/* Prunes done jobs past --keep. */
+static void
+prune(struct runner *r, job_time_t now)
+{
+	struct job_event ev = { .kind = JOB_EV_PRUNE, .time = now };
+	uint64_t n;
+	int rc;
+
+	r->next_prune = now + 60 * JOB_NSEC;
+	rc = job_remove_finished(r->store, JOB_DONE, now - r->o->keep, &n);
+	if (rc)
+		emit_error(r, rc);
+	else if (n > 0) {
+		ev.count = n;
+		emit(r, &ev);
+	}
+}
+
+static void
+recover(struct runner *r, job_time_t now)
+{
+	int rc;
+
+	r->next_recover = now + JOB_NSEC;
+	rc = job_recover(r->store, r->token, &r->others, emit_cb, r);
+	if (rc)
+		emit_error(r, rc);
+}
+
+/* Starts the jobs a step claimed, each in a free slot. */
+static void
+start_claimed(struct runner *r, struct job_txn_plan *p)
+{
+	for (size_t i = 0; i < p->nclaimed; i++) {
+		struct slot *s = runner_free_slot(r);
+
+		s->job = p->claimed[i];
+		job_init(&p->claimed[i]);
+		runner_slot_start(r, s);
+	}
+	p->nclaimed = 0;
+}
+
+/* Records ended attempts and claims due jobs in one transaction. */
+static int
+step(struct runner *r)
+{
+	struct job_txn_plan *p = &r->plan;
+	int rc;
+
+	p->outcomes = r->outcomes;
+	p->noutcomes = r->noutcomes;
+	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
+	if (p->noutcomes == 0 && (p->want == 0 || !runner_due(r)))
+		return 0;
+	if ((rc = job_txn_step(r->store, p)) != 0) {
+		emit_error(r, rc);
+		r->retry_at = job_now() + JOB_NSEC;
+		return rc;
+	}
+	r->retry_at = 0;
+	runner_outcomes_clear(r);
+	for (size_t i = 0; i < p->nevents; i++)
+		emit(r, &p->events[i]);
+	r->claimed = p->nclaimed;
+	start_claimed(r, p);
+	return 0;
+}
+
+static void
+on_signal(struct runner *r)
+{
+	struct signalfd_siginfo si;
+
+	while (read(r->sigfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGCHLD)
+			runner_reap(r);
+		else if (r->stopping)
+			runner_kill_all(r, SIGKILL);
+		else {
+			r->stopping = 1;
+			runner_kill_all(r, SIGTERM);
+		}
+	}
+}
+
+static void
+on_inotify(struct runner *r)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	const struct inotify_event *ev;
+	ssize_t n;
+	int wake = 0, died = 0;
+
+	while ((n = read(r->infd, buf, sizeof buf)) > 0)
+		for (char *p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->wd == r->wake_wd)
+				wake = 1;
+			else if (ev->wd == r->run_wd)
+				died = 1;
+		}
+	if (wake)
+		runner_check_removed(r);
+	if (died)
+		recover(r, job_now());
+}
+
+static int
+wait_events(struct runner *r, job_time_t timeout)
+{
+	struct pollfd pfd[2 + RUNNER_MAX_SLOTS];
+	struct slot *map[RUNNER_MAX_SLOTS];
+	struct timespec ts, *tp = NULL;
+	nfds_t n = 2;
+	int rc;
+
+	pfd[0] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = r->infd, .events = POLLIN };
+	for (unsigned i = 0; i < r->nslots; i++)
+		if (r->slots[i].used && r->slots[i].child.out != -1) {
+			map[n - 2] = &r->slots[i];
+			pfd[n++] = (struct pollfd){ .fd = r->slots[i].child.out,
+			    .events = POLLIN };
+		}
+	if (timeout >= 0) {
+		ts.tv_sec = timeout / JOB_NSEC;
+		ts.tv_nsec = timeout % JOB_NSEC;
+		tp = &ts;
+	}
+	if ((rc = ppoll(pfd, n, tp, NULL)) == -1)
+		return errno == EINTR ? 0 : errno;
+	if (pfd[0].revents)
+		on_signal(r);
+	if (pfd[1].revents)
+		on_inotify(r);
+	for (nfds_t i = 2; i < n; i++)
+		if (pfd[i].revents)
+			runner_read_output(r, map[i - 2]);
+	return 0;
+}
+
+/* Should --once stop now? */
+static int
+once_done(struct runner *r)
+{
+	return r->o->once && r->nrunning == 0 && r->noutcomes == 0 &&
+	    r->claimed == 0 && !runner_due(r);
+}
+
+static int
+loop(struct runner *r)
+{
+	job_time_t now;
+	int rc;
+
+	for (;;) {
+		now = job_now();
+		runner_check_timers(r, now);
+		runner_collect(r, now);
+		if (r->retry_at == 0 || now >= r->retry_at)
+			step(r);
+		if (r->stopping && r->nrunning == 0 && r->noutcomes == 0)
+			return 0;
+		if (once_done(r))
+			return 0;
+		r->claimed = 0;
+		now = job_now();
+		if (now >= r->next_prune)
+			prune(r, now);
+		if (r->others && now >= r->next_recover)
+			recover(r, now);
+		if ((rc = wait_events(r, runner_timeout(r, now))) != 0)
+			return rc;
+	}
+}
+
+int
+job_run(job_store *store, const struct job_run_options *opts)
+{
+	struct runner r;
+	int rc;
+
+	if ((rc = runner_init(&r, store, opts)) != 0)
+		return rc;
+	recover(&r, job_now());
+	prune(&r, job_now());
+	rc = loop(&r);
+	runner_free(&r);
+	return rc;
+}

@@ -1,0 +1,184 @@
+/*
+ * runner.c: setting up and tearing down the executor, and what its loop
+ * asks of the store: is a job due, how long may it sleep.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static int
+watch_store(struct runner *r)
+{
+	const char *dir = job_store_dir(r->store);
+	char path[4096];
+
+	r->infd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (r->infd == -1)
+		return errno;
+	snprintf(path, sizeof path, "%s/%s", dir, JOB_WAKE_FILE);
+	if ((r->wake_wd = inotify_add_watch(r->infd, path,
+	    IN_CLOSE_WRITE)) == -1)
+		return errno;
+	snprintf(path, sizeof path, "%s/%s", dir, JOB_RUN_DIR);
+	if ((r->run_wd = inotify_add_watch(r->infd, path,
+	    IN_CLOSE_WRITE)) == -1)
+		return errno;
+	return 0;
+}
+
+static int
+take_signals(struct runner *r)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, &r->oldmask) == -1)
+		return errno;
+	r->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return r->sigfd == -1 ? errno : 0;
+}
+
+static int
+alloc_tables(struct runner *r)
+{
+	size_t n = r->nslots, events = 2 * n + 2;
+
+	r->slots = calloc(n, sizeof *r->slots);
+	r->outcomes = calloc(n, sizeof *r->outcomes);
+	r->errors = calloc(n, sizeof *r->errors);
+	r->plan.claimed = calloc(n, sizeof *r->plan.claimed);
+	r->plan.events = calloc(events, sizeof *r->plan.events);
+	r->plan.texts = calloc(events, sizeof *r->plan.texts);
+	if (!r->slots || !r->outcomes || !r->errors || !r->plan.claimed ||
+	    !r->plan.events || !r->plan.texts)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r->slots[i].child.out = -1;
+		r->slots[i].log.fd = -1;
+		job_init(&r->slots[i].job);
+		job_init(&r->plan.claimed[i]);
+	}
+	return 0;
+}
+
+int
+runner_init(struct runner *r, job_store *store,
+    const struct job_run_options *o)
+{
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->store = store;
+	r->o = o;
+	r->lockfd = r->sigfd = r->infd = -1;
+	r->nslots = o->slots < 1 ? 1 : o->slots > RUNNER_MAX_SLOTS ?
+	    RUNNER_MAX_SLOTS : o->slots;
+	if (getrandom(&r->token, sizeof r->token, 0) != sizeof r->token)
+		return errno ? errno : EIO;
+	r->token |= 1;		/* 0 means "no owner" */
+	r->plan.owner = r->token;
+	r->plan.queues = o->queues;
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = alloc_tables(r)) == 0 && (rc = take_signals(r)) == 0 &&
+	    (rc = watch_store(r)) == 0)
+		rc = job_liveness_acquire(job_store_dir(store), r->token,
+		    &r->lockfd);
+	if (rc)
+		runner_free(r);
+	return rc;
+}
+
+void
+runner_free(struct runner *r)
+{
+	if (r->lockfd != -1)
+		job_liveness_release(job_store_dir(r->store), r->token,
+		    r->lockfd);
+	if (r->infd != -1)
+		close(r->infd);
+	if (r->sigfd != -1) {
+		close(r->sigfd);
+		sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
+	}
+	for (unsigned i = 0; r->slots && i < r->nslots; i++)
+		job_free_fields(&r->slots[i].job);
+	for (unsigned i = 0; r->plan.claimed && i < r->nslots; i++)
+		job_free_fields(&r->plan.claimed[i]);
+	free(r->slots);
+	free(r->outcomes);
+	free(r->errors);
+	free(r->plan.claimed);
+	free(r->plan.events);
+	free(r->plan.texts);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * Is there work for a step: a job due in our queues, or a waiting job of
+ * any queue that came due and must move to the due index (else the
+ * loop would wake for it again and again)?
+ */
+int
+runner_due(struct runner *r)
+{
+	job_time_t when;
+
+	if (job_any_due(r->store, r->o->queues))
+		return 1;
+	return job_next_due_time(r->store, &when) == 0 && when <= job_now();
+}
+
+static job_time_t
+nearer(job_time_t t, job_time_t at, job_time_t now)
+{
+	if (at == 0)
+		return t;
+	at = at > now ? at - now : 0;
+	return t < 0 || at < t ? at : t;
+}
+
+/* How long the loop may sleep; -1 for as long as nothing happens. */
+job_time_t
+runner_timeout(struct runner *r, job_time_t now)
+{
+	job_time_t t = -1, when;
+
+	if (r->noutcomes)
+		return r->retry_at ? nearer(-1, r->retry_at, now) : 0;
+	for (unsigned i = 0; i < r->nslots; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (!s->used)
+			continue;
+		if (!s->timed_out)
+			t = nearer(t, s->deadline, now);
+		t = nearer(t, s->kill_at, now);
+	}
+	for (size_t i = 0; i < r->nkills; i++)
+		t = nearer(t, r->kills[i].at, now);
+	if (!r->stopping && r->nrunning < r->nslots &&
+	    job_next_due_time(r->store, &when) == 0)
+		t = nearer(t, when > now ? when : now, now);
+	t = nearer(t, r->next_prune, now);
+	if (r->others)
+		t = nearer(t, r->next_recover, now);
+	return t;
+}
+
+void
+runner_outcomes_clear(struct runner *r)
+{
+	r->noutcomes = 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * runner.h: the executor's state, shared by the loop (run.c) and the
+ * slots that run handlers (runner.c).
+ */
+#ifndef JOB_RUNNER_H
+#define JOB_RUNNER_H
+
+#include <poll.h>
+
+#include "exec.h"
+
+#define RUNNER_MAX_SLOTS 1024
+#define RUNNER_MAX_KILLS 256
+#define RUNNER_LINE 4096
+
+/* One running handler. */
+struct slot {
+	int used;
+	struct job job;			/* as claimed */
+	struct job_child child;
+	struct job_outlog log;
+	job_time_t started;
+	job_time_t deadline;		/* timeout; 0: none */
+	job_time_t kill_at;		/* SIGKILL after the grace; 0: none */
+	int timed_out;
+	int interrupted;
+	int removed;
+	int exited;
+	int status;			/* from waitpid */
+	char line[RUNNER_LINE];		/* partial output line, for -v */
+	size_t linelen;
+};
+
+/* A process group to SIGKILL once the grace is over. */
+struct pending_kill {
+	pid_t pgid;
+	job_time_t at;
+};
+
+struct runner {
+	job_store *store;
+	const struct job_run_options *o;
+	uint64_t token;
+	int lockfd;
+	int sigfd;
+	int infd;
+	int wake_wd;
+	int run_wd;
+	sigset_t oldmask;
+	struct slot *slots;
+	unsigned nslots;
+	unsigned nrunning;
+	struct job_outcome *outcomes;
+	char (*errors)[512];
+	size_t noutcomes;
+	struct job_txn_plan plan;
+	struct pending_kill kills[RUNNER_MAX_KILLS];
+	size_t nkills;
+	int stopping;
+	int others;
+	size_t claimed;
+	job_time_t next_prune;
+	job_time_t next_recover;
+	job_time_t retry_at;
+};
+
+int runner_init(struct runner *r, job_store *store,
+    const struct job_run_options *o);
+void runner_free(struct runner *r);
+
+struct slot *runner_free_slot(struct runner *r);
+void runner_slot_start(struct runner *r, struct slot *s);
+void runner_reap(struct runner *r);
+void runner_read_output(struct runner *r, struct slot *s);
+void runner_collect(struct runner *r, job_time_t now);
+void runner_check_timers(struct runner *r, job_time_t now);
+void runner_kill_all(struct runner *r, int sig);
+void runner_check_removed(struct runner *r);
+void runner_outcomes_clear(struct runner *r);
+int runner_due(struct runner *r);
+job_time_t runner_timeout(struct runner *r, job_time_t now);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * slot.c: one handler run from start to outcome: its log, its output,
+ * its deadline, its signals and its exit status.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+struct slot *
+runner_free_slot(struct runner *r)
+{
+	for (unsigned i = 0; i < r->nslots; i++)
+		if (!r->slots[i].used)
+			return &r->slots[i];
+	return NULL;
+}
+
+static struct job_outcome *
+new_outcome(struct runner *r, const struct slot *s, job_time_t now)
+{
+	struct job_outcome *o = &r->outcomes[r->noutcomes];
+
+	memset(o, 0, sizeof *o);
+	o->id = s->job.id;
+	o->attempt = s->job.attempts;
+	o->exit_status = -1;
+	o->signal = -1;
+	o->started = s->started;
+	o->ended = now;
+	r->errors[r->noutcomes][0] = 0;
+	r->noutcomes++;
+	return o;
+}
+
+static void
+release(struct runner *r, struct slot *s)
+{
+	job_free_fields(&s->job);
+	memset(s, 0, sizeof *s);
+	job_init(&s->job);
+	s->child.out = -1;
+	s->log.fd = -1;
+	r->nrunning--;
+}
+
+/* A handler that could not be started fails its attempt at once. */
+static void
+start_failed(struct runner *r, struct slot *s, const char *why)
+{
+	struct job_outcome *o = new_outcome(r, s, job_now());
+	char *err = r->errors[r->noutcomes - 1];
+
+	snprintf(err, sizeof r->errors[0], "%s", why);
+	o->error = err;
+	job_outlog_write(&s->log, why, strlen(why));
+	job_outlog_write(&s->log, "\n", 1);
+	job_outlog_close(&s->log, "error");
+	release(r, s);
+}
+
+void
+runner_slot_start(struct runner *r, struct slot *s)
+{
+	struct job_event ev = { .kind = JOB_EV_START };
+	char why[512];
+	int rc;
+
+	s->used = 1;
+	r->nrunning++;
+	s->started = s->job.started_at ? s->job.started_at : job_now();
+	rc = job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
+	    s->job.attempts, s->started);
+	if (rc)
+		s->log.fd = -1;
+	rc = job_spawn(&s->job, r->o->handlers, job_store_dir(r->store),
+	    &s->child, why, sizeof why);
+	if (rc) {
+		start_failed(r, s, why);
+		return;
+	}
+	if (s->job.timeout > 0)
+		s->deadline = s->started + s->job.timeout;
+	ev.time = s->started;
+	ev.job = s->job.id;
+	ev.handler = s->job.handler;
+	ev.attempt = s->job.attempts;
+	if (r->o->on_event)
+		r->o->on_event(&ev, r->o->arg);
+}
+
+void
+runner_reap(struct runner *r)
+{
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (unsigned i = 0; i < r->nslots; i++) {
+			struct slot *s = &r->slots[i];
+
+			if (s->used && s->child.pid == pid) {
+				s->exited = 1;
+				s->status = status;
+			}
+		}
+}
+
+/* Reports complete lines of output for -v. */
+static void
+echo_lines(struct runner *r, struct slot *s, const char *buf, size_t n,
+    int flush)
+{
+	struct job_event ev = { .kind = JOB_EV_OUTPUT, .job = s->job.id };
+
+	ev.handler = s->job.handler;
+	ev.attempt = s->job.attempts;
+	for (size_t i = 0; i < n || flush; i++) {
+		int end = i == n;
+
+		if (!end && buf[i] != '\n' && s->linelen < RUNNER_LINE) {
+			s->line[s->linelen++] = buf[i];
+			continue;
+		}
+		if (s->linelen > 0 || !end) {
+			ev.time = job_now();
+			ev.text = s->line;
+			ev.text_len = s->linelen;
+			r->o->on_event(&ev, r->o->arg);
+		}
+		s->linelen = 0;
+		if (!end && buf[i] != '\n')
+			s->line[s->linelen++] = buf[i];
+		if (end)
+			break;
+	}
+}
+
+void
+runner_read_output(struct runner *r, struct slot *s)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while (s->child.out != -1) {
+		n = read(s->child.out, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(s->child.out);
+			s->child.out = -1;
+			break;
+		}
+		job_outlog_write(&s->log, buf, (size_t)n);
+		if (r->o->verbose && r->o->on_event)
+			echo_lines(r, s, buf, (size_t)n, 0);
+	}
+}
+
+/* Remembers a process group to SIGKILL when its grace is over. */
+static void
+kill_later(struct runner *r, pid_t pgid, job_time_t at)
+{
+	if (at && r->nkills < RUNNER_MAX_KILLS && kill(-pgid, 0) == 0)
+		r->kills[r->nkills++] = (struct pending_kill){ pgid, at };
+}
+
+static void
+describe_outcome(const struct job_outcome *o, char *buf, size_t size)
+{
+	job_time_t d = o->ended - o->started;
+	double secs = (double)d / JOB_NSEC;
+
+	if (o->timed_out)
+		snprintf(buf, size, "timeout after %.3fs", secs);
+	else if (o->signal > 0)
+		snprintf(buf, size, "signal %d after %.3fs", o->signal, secs);
+	else
+		snprintf(buf, size, "exit %d after %.3fs", o->exit_status,
+		    secs);
+}
+
+/* Turns an exited slot into an outcome. */
+static void
+finish(struct runner *r, struct slot *s, job_time_t now)
+{
+	struct job_outcome *o;
+	char text[96];
+
+	runner_read_output(r, s);
+	if (s->child.out != -1)
+		close(s->child.out);	/* a grandchild may hold it open */
+	s->child.out = -1;
+	if (r->o->verbose && r->o->on_event)
+		echo_lines(r, s, "", 0, 1);
+	kill_later(r, s->child.pid, s->kill_at);
+	o = new_outcome(r, s, now);
+	if (WIFEXITED(s->status))
+		o->exit_status = WEXITSTATUS(s->status);
+	else if (WIFSIGNALED(s->status))
+		o->signal = WTERMSIG(s->status);
+	o->timed_out = s->timed_out;
+	o->removed = s->removed;
+	o->interrupted = s->interrupted && !s->timed_out &&
+	    !(o->exit_status == 0);
+	describe_outcome(o, text, sizeof text);
+	job_outlog_close(&s->log, o->interrupted ? "interrupted" : text);
+	if (o->removed)
+		r->noutcomes--;		/* nothing to record */
+	release(r, s);
+}
+
+void
+runner_collect(struct runner *r, job_time_t now)
+{
+	for (unsigned i = 0; i < r->nslots; i++)
+		if (r->slots[i].used && r->slots[i].exited)
+			finish(r, &r->slots[i], now);
+}
+
+static void
+signal_slot(struct runner *r, struct slot *s, int sig)
+{
+	kill(-s->child.pid, sig);
+	if (sig == SIGTERM && s->kill_at == 0)
+		s->kill_at = job_now() + r->o->grace;
+}
+
+void
+runner_check_timers(struct runner *r, job_time_t now)
+{
+	size_t k = 0;
+
+	for (unsigned i = 0; i < r->nslots; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (!s->used || s->exited)
+			continue;
+		if (s->deadline && now >= s->deadline && !s->timed_out) {
+			s->timed_out = 1;
+			signal_slot(r, s, SIGTERM);
+		}
+		if (s->kill_at && now >= s->kill_at) {
+			kill(-s->child.pid, SIGKILL);
+			s->kill_at = 0;
+		}
+	}
+	for (size_t i = 0; i < r->nkills; i++)
+		if (now >= r->kills[i].at)
+			kill(-r->kills[i].pgid, SIGKILL);
+		else
+			r->kills[k++] = r->kills[i];
+	r->nkills = k;
+}
+
+void
+runner_kill_all(struct runner *r, int sig)
+{
+	for (unsigned i = 0; i < r->nslots; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (!s->used || s->exited)
+			continue;
+		s->interrupted = 1;
+		signal_slot(r, s, sig);
+	}
+}
+
+void
+runner_check_removed(struct runner *r)
+{
+	for (unsigned i = 0; i < r->nslots; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (!s->used || s->exited || s->removed)
+			continue;
+		if (!job_owned(r->store, s->job.id, r->token)) {
+			s->removed = 1;
+			signal_slot(r, s, SIGTERM);
+		}
+	}
+}

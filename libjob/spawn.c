@@ -1,0 +1,267 @@
+/*
+ * spawn.c: starting a handler: the safety checks on its file and
+ * directory, then fork and execve with no shell, in a new process group,
+ * stdin the payload, stdout and stderr into a pipe, and the JOB_*
+ * environment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+extern char **environ;
+
+#define NJOBVARS 8
+
+/* Refuses files others could have changed: writable by group or others,
+ * or owned by neither this user nor root. */
+static int
+check_owner_mode(const struct stat *sb, const char *what, const char *name,
+    char *why, size_t size)
+{
+	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, size, "%s %s is writable by group or others",
+		    what, name);
+		return EPERM;
+	}
+	if (sb->st_uid != getuid() && sb->st_uid != 0) {
+		snprintf(why, size, "%s %s belongs to neither the user nor root",
+		    what, name);
+		return EPERM;
+	}
+	return 0;
+}
+
+static int
+check_handler(const char *path, const char *handlers, const char *name,
+    char *why, size_t size)
+{
+	struct stat sb;
+	int rc;
+
+	if (stat(handlers, &sb) == -1) {
+		rc = errno;
+		snprintf(why, size, "handler %s not registered: %s: %s", name,
+		    handlers, strerror(rc));
+		return JOB_ENOHANDLER;
+	}
+	if ((rc = check_owner_mode(&sb, "handlers directory", handlers, why,
+	    size)) != 0)
+		return rc;
+	if (stat(path, &sb) == -1) {
+		rc = errno;
+		snprintf(why, size, "handler %s not registered%s%s", name,
+		    rc == ENOENT ? "" : ": ", rc == ENOENT ? "" : strerror(rc));
+		return JOB_ENOHANDLER;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, size, "handler %s is not a regular file", name);
+		return EACCES;
+	}
+	if ((rc = check_owner_mode(&sb, "handler", name, why, size)) != 0)
+		return rc;
+	if (access(path, X_OK) == -1) {
+		snprintf(why, size, "handler %s is not executable", name);
+		return EACCES;
+	}
+	return 0;
+}
+
+/* A memory file holding the payload, to become the handler's stdin. */
+static int
+payload_fd(const struct job *job)
+{
+	size_t off = 0;
+	ssize_t w;
+	int fd;
+
+	if (!job->has_payload)
+		return open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if ((fd = memfd_create("job-payload", MFD_CLOEXEC)) == -1)
+		return -1;
+	while (off < job->payload_len) {
+		w = write(fd, job->payload + off, job->payload_len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+is_job_var(const char *s)
+{
+	static const char *const names[] = { "JOB_ID=", "JOB_HANDLER=",
+		"JOB_ATTEMPT=", "JOB_QUEUE=", "JOB_RUN_AT=", "JOB_DB=",
+		"JOB_NAME=" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(s, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Builds the handler's environment: ours, with the JOB_* variables. */
+static char **
+make_env(const struct job *job, const char *store_dir, char *vars,
+    size_t varsize)
+{
+	char **env, *p = vars;
+	size_t n = 0, i = 0;
+	job_time_t run_at = job->run_at / JOB_NSEC;
+
+	while (environ[n])
+		n++;
+	if ((env = calloc(n + NJOBVARS + 1, sizeof *env)) == NULL)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (!is_job_var(environ[k]))
+			env[i++] = environ[k];
+#define ADD(...) do {							\
+	int len_ = snprintf(p, varsize - (size_t)(p - vars), __VA_ARGS__); \
+	if (len_ < 0 || (size_t)len_ >= varsize - (size_t)(p - vars)) {	\
+		free(env);						\
+		return NULL;						\
+	}								\
+	env[i++] = p;							\
+	p += len_ + 1;							\
+} while (0)
+	ADD("JOB_ID=%" PRIu64, job->id);
+	ADD("JOB_HANDLER=%s", job->handler);
+	ADD("JOB_ATTEMPT=%" PRIu32, job->attempts);
+	ADD("JOB_QUEUE=%s", job->queue ? job->queue : "default");
+	ADD("JOB_RUN_AT=%" PRId64, run_at);
+	ADD("JOB_DB=%s", store_dir);
+	if (job->name)
+		ADD("JOB_NAME=%s", job->name);
+#undef ADD
+	env[i] = NULL;
+	return env;
+}
+
+static char **
+make_argv(const struct job *job, const char *path)
+{
+	char **argv;
+
+	if ((argv = calloc(job->nargs + 2, sizeof *argv)) == NULL)
+		return NULL;
+	argv[0] = (char *)path;
+	for (size_t i = 0; i < job->nargs; i++)
+		argv[i + 1] = job->args[i];
+	return argv;
+}
+
+/* In the child: never returns. */
+static void
+child(const char *path, char **argv, char **env, int in, int out, int err,
+    pid_t parent)
+{
+	sigset_t none;
+	int e;
+
+	setpgid(0, 0);
+	/* Dies with the executor so that a recovered job is not run twice. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(out, 2) == -1) {
+		e = errno;
+		(void)!write(err, &e, sizeof e);
+		_exit(127);
+	}
+	execve(path, argv, env);
+	e = errno;
+	(void)!write(err, &e, sizeof e);
+	_exit(127);
+}
+
+/* Forks and execs; returns 0 or the errno of the failed exec. */
+static int
+start(struct job_child *c, const char *path, char **argv, char **env,
+    int in)
+{
+	int out[2], err[2], e = 0;
+	pid_t parent = getpid();
+	ssize_t r;
+
+	if (pipe2(out, O_CLOEXEC) == -1)
+		return errno;
+	if (pipe2(err, O_CLOEXEC) == -1) {
+		e = errno;
+		close(out[0]);
+		close(out[1]);
+		return e;
+	}
+	c->pid = fork();
+	if (c->pid == 0)
+		child(path, argv, env, in, out[1], err[1], parent);
+	if (c->pid == -1)
+		e = errno;
+	setpgid(c->pid, c->pid);	/* either side may win the race */
+	close(out[1]);
+	close(err[1]);
+	while (c->pid > 0 && (r = read(err[0], &e, sizeof e)) == -1 &&
+	    errno == EINTR)
+		;
+	close(err[0]);
+	if (e) {
+		close(out[0]);
+		return e;
+	}
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	c->out = out[0];
+	return 0;
+}
+
+int
+job_spawn(const struct job *job, const char *handlers, const char *store_dir,
+    struct job_child *c, char *why, size_t size)
+{
+	char path[4096], vars[8192];
+	char **argv = NULL, **env = NULL;
+	int in = -1, rc;
+
+	if (!job_name_valid(job->handler)) {
+		snprintf(why, size, "invalid handler name");
+		return JOB_EBADNAME;
+	}
+	snprintf(path, sizeof path, "%s/%s", handlers, job->handler);
+	if ((rc = check_handler(path, handlers, job->handler, why, size)) != 0)
+		return rc;
+	argv = make_argv(job, path);
+	env = make_env(job, store_dir, vars, sizeof vars);
+	in = payload_fd(job);
+	if (argv == NULL || env == NULL || in == -1)
+		rc = errno ? errno : ENOMEM;
+	else
+		rc = start(c, path, argv, env, in);
+	if (rc)
+		snprintf(why, size, "cannot run handler %s: %s", job->handler,
+		    strerror(rc));
+	if (in != -1)
+		close(in);
+	free(argv);
+	free(env);
+	return rc;
+}

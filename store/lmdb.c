@@ -1,0 +1,498 @@
+/*
+ * lmdb.c: the LMDB backend of store.h.
+ *
+ * One environment, eight named databases:
+ *   meta      "version" -> u32, "next_id" -> u64, "count" -> 4 x u64
+ *   jobs      id -> encoded record
+ *   waiting   run_at, id -> priority, queue  (pending, not yet due)
+ *   ready     queue NUL ~priority run_at id -> ""  (pending and due)
+ *   keys      idempotency key -> id
+ *   names     recurring name -> id
+ *   finished  state finished_at id -> ""  (done and failed)
+ *   running   id -> owner
+ * Integers in keys are big-endian, signed ones with the sign bit flipped,
+ * so that byte order is numeric order and every lookup is a cursor seek.
+ * A pending job goes to "ready" if it is due when written, else to
+ * "waiting", from which store_next_due() moves it once due: the best due
+ * job of a queue is then the first key with the queue's prefix.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lmdb_impl.h"
+
+static const char *const db_names[DB_COUNT] = {
+	"meta", "jobs", "waiting", "ready", "keys", "names", "finished",
+	"running"
+};
+
+/* Opening ---------------------------------------------------------------- */
+
+static int
+open_dbs(struct store *st, int create)
+{
+	MDB_txn *txn;
+	int rc, i;
+
+	rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+	if (rc == MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY,
+		    &txn);
+	}
+	if (rc)
+		return map_err(rc);
+	for (i = 0; i < DB_COUNT; i++) {
+		rc = mdb_dbi_open(txn, db_names[i], create ? MDB_CREATE : 0,
+		    &st->dbi[i]);
+		if (rc)
+			break;
+	}
+	if (rc == MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		return JOB_ENOSTORE;
+	}
+	if (rc) {
+		mdb_txn_abort(txn);
+		return map_err(rc);
+	}
+	return map_err(mdb_txn_commit(txn));
+}
+
+static int
+check_version(struct store_txn *t, void *arg)
+{
+	MDB_val v;
+	uint32_t version;
+	int rc;
+
+	(void)arg;
+	rc = db_get(t, DB_META, str_val("version"), &v);
+	if (rc == JOB_ENOJOB) {
+		if (!t->write)
+			return 0;
+		version = JOB_SCHEMA_VERSION;
+		return db_put(t, DB_META, str_val("version"),
+		    val(&version, sizeof version));
+	}
+	if (rc)
+		return rc;
+	if (v.mv_size != sizeof version)
+		return JOB_ECORRUPT;
+	memcpy(&version, v.mv_data, sizeof version);
+	return version > JOB_SCHEMA_VERSION ? JOB_ESCHEMA : 0;
+}
+
+int
+store_open(struct store **out, const char *dir, int create)
+{
+	struct store *st;
+	char path[4096];
+	struct stat sb;
+	int rc, dead;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/data.mdb", dir) >=
+	    sizeof path)
+		return ENAMETOOLONG;
+	if (!create && stat(path, &sb) == -1)
+		return errno == ENOENT ? JOB_ENOSTORE : errno;
+	if ((st = calloc(1, sizeof *st)) == NULL)
+		return ENOMEM;
+	if ((rc = map_err(mdb_env_create(&st->env))) != 0) {
+		free(st);
+		return rc;
+	}
+	mdb_env_set_maxdbs(st->env, DB_COUNT);
+	mdb_env_set_maxreaders(st->env, MAX_READERS);
+	mdb_env_set_mapsize(st->env, MAP_INITIAL);
+	rc = mdb_env_open(st->env, dir, MDB_NOTLS | MDB_NORDAHEAD, 0600);
+	if (rc == 0) {
+		mdb_reader_check(st->env, &dead);
+		rc = open_dbs(st, create);
+	} else
+		rc = map_err(rc);
+	if (rc == 0)
+		rc = create ? store_write(st, check_version, NULL) :
+		    store_read(st, check_version, NULL);
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	mdb_env_close(st->env);
+	free(st);
+}
+
+/* Transactions ---------------------------------------------------------- */
+
+static int
+txn_begin(struct store *st, int write, struct store_txn *t)
+{
+	int rc;
+
+	t->st = st;
+	t->write = write;
+	t->now = job_now();
+	rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process grew the map: adopt its size. */
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY,
+		    &t->txn);
+	}
+	return map_err(rc);
+}
+
+/* Doubles the map after MDB_MAP_FULL; no transaction may be open. */
+static int
+grow_map(struct store *st)
+{
+	MDB_envinfo info;
+
+	mdb_env_info(st->env, &info);
+	return map_err(mdb_env_set_mapsize(st->env, info.me_mapsize * 2));
+}
+
+int
+store_write(struct store *st, int (*fn)(struct store_txn *, void *),
+    void *arg)
+{
+	struct store_txn t;
+	int rc;
+
+	for (;;) {
+		if ((rc = txn_begin(st, 1, &t)) != 0)
+			return rc;
+		rc = fn(&t, arg);
+		if (rc == 0)
+			rc = mdb_txn_commit(t.txn);
+		else
+			mdb_txn_abort(t.txn);
+		if (rc != MDB_MAP_FULL)
+			break;
+		if ((rc = grow_map(st)) != 0)
+			return rc;
+	}
+	return map_err(rc);
+}
+
+int
+store_read(struct store *st, int (*fn)(struct store_txn *, void *),
+    void *arg)
+{
+	struct store_txn t;
+	int rc;
+
+	if ((rc = txn_begin(st, 0, &t)) != 0)
+		return rc;
+	rc = fn(&t, arg);
+	mdb_txn_abort(t.txn);
+	return rc;
+}
+
+job_time_t
+store_txn_now(const struct store_txn *txn)
+{
+	return txn->now;
+}
+
+/* Meta ------------------------------------------------------------------- */
+
+int
+store_next_id(struct store_txn *t, uint64_t *id)
+{
+	MDB_val v;
+	uint64_t next = 1;
+	int rc;
+
+	rc = db_get(t, DB_META, str_val("next_id"), &v);
+	if (rc == 0 && v.mv_size == sizeof next)
+		memcpy(&next, v.mv_data, sizeof next);
+	else if (rc == 0)
+		return JOB_ECORRUPT;
+	else if (rc != JOB_ENOJOB)
+		return rc;
+	*id = next++;
+	return db_put(t, DB_META, str_val("next_id"), val(&next, sizeof next));
+}
+
+int
+store_count(struct store_txn *t, uint64_t counts[JOB_NSTATES])
+{
+	MDB_val v;
+	int rc;
+
+	rc = db_get(t, DB_META, str_val("count"), &v);
+	if (rc == JOB_ENOJOB) {
+		memset(counts, 0, JOB_NSTATES * sizeof counts[0]);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (v.mv_size != JOB_NSTATES * sizeof counts[0])
+		return JOB_ECORRUPT;
+	memcpy(counts, v.mv_data, v.mv_size);
+	return 0;
+}
+
+/* Adds delta to the count of state. */
+static int
+count_add(struct store_txn *t, int state, int delta)
+{
+	uint64_t counts[JOB_NSTATES];
+	int rc;
+
+	if (state < 0 || state >= JOB_NSTATES)
+		return JOB_EINVAL;
+	if ((rc = store_count(t, counts)) != 0)
+		return rc;
+	counts[state] += (uint64_t)(int64_t)delta;
+	return db_put(t, DB_META, str_val("count"), val(counts, sizeof counts));
+}
+
+/* Index keys --------------------------------------------------------------- */
+
+static void
+wait_key(unsigned char *k, const struct store_index *ix)
+{
+	put_i64(k, ix->run_at);
+	put_u64(k + 8, ix->id);
+}
+
+/* Writes the suffix of a ready key: ~priority, run_at, id. */
+void
+lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
+    uint64_t id)
+{
+	put_i64(k, priority);
+	for (int i = 0; i < 8; i++)
+		k[i] = (unsigned char)~k[i];
+	put_i64(k + 8, run_at);
+	put_u64(k + 16, id);
+}
+
+/* Builds a ready key in k (QUEUE_MAX + 1 + READY_SUFFIX bytes). */
+static size_t
+ready_key(unsigned char *k, const struct store_index *ix)
+{
+	size_t n = strlen(ix->queue);
+
+	if (n > QUEUE_MAX)
+		n = QUEUE_MAX;
+	memcpy(k, ix->queue, n);
+	k[n] = 0;
+	lmdb_ready_suffix(k + n + 1, ix->priority, ix->run_at, ix->id);
+	return n + 1 + READY_SUFFIX;
+}
+
+static void
+finished_key(unsigned char *k, const struct store_index *ix)
+{
+	k[0] = (unsigned char)ix->state;
+	put_i64(k + 1, ix->finished_at);
+	put_u64(k + 9, ix->id);
+}
+
+/* Adds the pending entry: ready if due now, else waiting. */
+int
+lmdb_add_pending(struct store_txn *t, const struct store_index *ix)
+{
+	unsigned char k[QUEUE_MAX + 1 + READY_SUFFIX];
+	unsigned char v[8 + QUEUE_MAX];
+	size_t qn;
+
+	if (ix->run_at <= t->now)
+		return db_put(t, DB_READY, val(k, ready_key(k, ix)),
+		    val("", 0));
+	wait_key(k, ix);
+	qn = strlen(ix->queue);
+	if (qn > QUEUE_MAX)
+		qn = QUEUE_MAX;
+	put_i64(v, ix->priority);
+	memcpy(v + 8, ix->queue, qn);
+	return db_put(t, DB_WAITING, val(k, WAIT_KEY), val(v, 8 + qn));
+}
+
+static int
+del_pending(struct store_txn *t, const struct store_index *ix)
+{
+	unsigned char k[QUEUE_MAX + 1 + READY_SUFFIX];
+	int rc;
+
+	if ((rc = db_del(t, DB_READY, val(k, ready_key(k, ix)))) != 0)
+		return rc;
+	wait_key(k, ix);
+	return db_del(t, DB_WAITING, val(k, WAIT_KEY));
+}
+
+static int
+add_state(struct store_txn *t, const struct store_index *ix)
+{
+	unsigned char k[17], o[8];
+
+	switch (ix->state) {
+	case JOB_PENDING:
+		return lmdb_add_pending(t, ix);
+	case JOB_RUNNING:
+		put_u64(k, ix->id);
+		put_u64(o, ix->owner);
+		return db_put(t, DB_RUNNING, val(k, 8), val(o, 8));
+	default:
+		finished_key(k, ix);
+		return db_put(t, DB_FINISHED, val(k, 17), val("", 0));
+	}
+}
+
+static int
+del_state(struct store_txn *t, const struct store_index *ix)
+{
+	unsigned char k[17];
+
+	switch (ix->state) {
+	case JOB_PENDING:
+		return del_pending(t, ix);
+	case JOB_RUNNING:
+		put_u64(k, ix->id);
+		return db_del(t, DB_RUNNING, val(k, 8));
+	default:
+		finished_key(k, ix);
+		return db_del(t, DB_FINISHED, val(k, 17));
+	}
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Points name index db at id for s, removing old's entry if it differs. */
+static int
+move_unique(struct store_txn *t, int db, const char *was, const char *s,
+    uint64_t id)
+{
+	unsigned char k[8];
+	int rc;
+
+	if (same_str(was, s))
+		return 0;
+	if (was && (rc = db_del(t, db, str_val(was))) != 0)
+		return rc;
+	if (s == NULL || *s == 0)
+		return 0;
+	put_u64(k, id);
+	return db_put(t, db, str_val(s), val(k, 8));
+}
+
+/* Records ------------------------------------------------------------------- */
+
+int
+store_get(struct store_txn *t, uint64_t id, const void **rec, size_t *len)
+{
+	unsigned char k[8];
+	MDB_val v;
+	int rc;
+
+	put_u64(k, id);
+	if ((rc = db_get(t, DB_JOBS, val(k, 8), &v)) != 0)
+		return rc;
+	*rec = v.mv_data;
+	*len = v.mv_size;
+	return 0;
+}
+
+static int
+move_indexes(struct store_txn *t, const struct store_index *old,
+    const struct store_index *ix)
+{
+	int rc;
+
+	if (old && (rc = del_state(t, old)) != 0)
+		return rc;
+	if ((rc = add_state(t, ix)) != 0)
+		return rc;
+	if ((rc = move_unique(t, DB_KEYS, old ? old->key : NULL, ix->key,
+	    ix->id)) != 0)
+		return rc;
+	if ((rc = move_unique(t, DB_NAMES, old ? old->name : NULL, ix->name,
+	    ix->id)) != 0)
+		return rc;
+	if (old && old->state == ix->state)
+		return 0;
+	if (old && (rc = count_add(t, old->state, -1)) != 0)
+		return rc;
+	return count_add(t, ix->state, 1);
+}
+
+int
+store_put(struct store_txn *t, const struct store_index *old,
+    const struct store_index *ix, const void *rec, size_t len)
+{
+	unsigned char k[8];
+	int rc;
+
+	if (strlen(ix->queue) > QUEUE_MAX)
+		return JOB_EBADNAME;
+	if ((rc = move_indexes(t, old, ix)) != 0)
+		return rc;
+	put_u64(k, ix->id);
+	return db_put(t, DB_JOBS, val(k, 8), val(rec, len));
+}
+
+int
+store_del(struct store_txn *t, const struct store_index *ix)
+{
+	unsigned char k[8];
+	int rc;
+
+	if ((rc = del_state(t, ix)) != 0)
+		return rc;
+	if ((rc = move_unique(t, DB_KEYS, ix->key, NULL, ix->id)) != 0)
+		return rc;
+	if ((rc = move_unique(t, DB_NAMES, ix->name, NULL, ix->id)) != 0)
+		return rc;
+	if ((rc = count_add(t, ix->state, -1)) != 0)
+		return rc;
+	put_u64(k, ix->id);
+	return map_err(mdb_del(t->txn, t->st->dbi[DB_JOBS], &(MDB_val){ 8, k },
+	    NULL));
+}
+
+static int
+find_unique(struct store_txn *t, int db, const char *s, uint64_t *id)
+{
+	MDB_val v;
+	int rc;
+
+	if (*s == 0)
+		return JOB_ENOJOB;
+	if ((rc = db_get(t, db, str_val(s), &v)) != 0)
+		return rc;
+	if (v.mv_size != 8)
+		return JOB_ECORRUPT;
+	*id = get_u64(v.mv_data);
+	return 0;
+}
+
+int
+store_find_key(struct store_txn *t, const char *key, uint64_t *id)
+{
+	return find_unique(t, DB_KEYS, key, id);
+}
+
+int
+store_find_name(struct store_txn *t, const char *name, uint64_t *id)
+{
+	return find_unique(t, DB_NAMES, name, id);
+}

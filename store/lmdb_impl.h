@@ -1,0 +1,132 @@
+/*
+ * lmdb_impl.h: what the files of the LMDB backend share: the handles,
+ * the databases, and the encoding of integers in keys.
+ */
+#ifndef JOB_LMDB_IMPL_H
+#define JOB_LMDB_IMPL_H
+
+#include <errno.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#include "store.h"
+
+#define MAP_INITIAL ((size_t)64 << 20)
+#define MAX_READERS 1024
+#define QUEUE_MAX 128
+
+enum { DB_META, DB_JOBS, DB_WAITING, DB_READY, DB_KEYS, DB_NAMES,
+	DB_FINISHED, DB_RUNNING, DB_COUNT };
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[DB_COUNT];
+};
+
+struct store_txn {
+	struct store *st;
+	MDB_txn *txn;
+	job_time_t now;
+	int write;
+};
+
+/* Translates an LMDB result into a libjob one. */
+static inline int
+map_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return 0;
+	case MDB_NOTFOUND:
+		return JOB_ENOJOB;
+	case MDB_MAP_FULL:
+		return MDB_MAP_FULL;	/* store_write grows the map */
+	case MDB_TXN_FULL:
+		return ENOMEM;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+		return JOB_ECORRUPT;
+	default:
+		/* Pass errno values and JOB_E codes through. */
+		return rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE ?
+		    JOB_EBACKEND : rc;
+	}
+}
+
+static inline void
+put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static inline uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Signed to order-preserving unsigned. */
+static inline void
+put_i64(unsigned char *p, int64_t v)
+{
+	put_u64(p, (uint64_t)v ^ UINT64_C(0x8000000000000000));
+}
+
+static inline int64_t
+get_i64(const unsigned char *p)
+{
+	return (int64_t)(get_u64(p) ^ UINT64_C(0x8000000000000000));
+}
+
+static inline MDB_val
+val(const void *p, size_t n)
+{
+	MDB_val v = { n, (void *)p };
+
+	return v;
+}
+
+static inline MDB_val
+str_val(const char *s)
+{
+	return val(s, strlen(s));
+}
+
+static inline int
+db_put(struct store_txn *t, int db, MDB_val k, MDB_val v)
+{
+	return map_err(mdb_put(t->txn, t->st->dbi[db], &k, &v, 0));
+}
+
+/* Deletes a key; a missing key is not an error. */
+static inline int
+db_del(struct store_txn *t, int db, MDB_val k)
+{
+	int rc = mdb_del(t->txn, t->st->dbi[db], &k, NULL);
+
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+static inline int
+db_get(struct store_txn *t, int db, MDB_val k, MDB_val *v)
+{
+	return map_err(mdb_get(t->txn, t->st->dbi[db], &k, v));
+}
+
+/* Shared key layouts (lmdb.c). */
+#define WAIT_KEY 16
+#define READY_SUFFIX 24
+
+void lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
+    uint64_t id);
+int lmdb_add_pending(struct store_txn *t, const struct store_index *ix);
+
+#endif

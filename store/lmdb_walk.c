@@ -1,0 +1,322 @@
+/*
+ * lmdb_walk.c: the LMDB backend's queries over its indexes: the next due
+ * job, the next due time, and the walks over records, finished jobs and
+ * running jobs.
+ */
+#include "lmdb_impl.h"
+
+static int
+cursor_open(struct store_txn *t, int db, MDB_cursor **c)
+{
+	return map_err(mdb_cursor_open(t->txn, t->st->dbi[db], c));
+}
+
+/* Moves one waiting entry, due by now, into the ready index. */
+static int
+promote(struct store_txn *t, MDB_val *k, MDB_val *v)
+{
+	char queue[QUEUE_MAX + 1];
+	struct store_index ix = { 0 };
+	size_t qn;
+
+	if (k->mv_size != WAIT_KEY || v->mv_size < 8 ||
+	    v->mv_size > 8 + QUEUE_MAX)
+		return JOB_ECORRUPT;
+	qn = v->mv_size - 8;
+	memcpy(queue, (char *)v->mv_data + 8, qn);
+	queue[qn] = 0;
+	ix.queue = queue;
+	ix.state = JOB_PENDING;
+	ix.priority = get_i64(v->mv_data);
+	ix.run_at = get_i64(k->mv_data);
+	ix.id = get_u64((unsigned char *)k->mv_data + 8);
+	return lmdb_add_pending(t, &ix);
+}
+
+/* Moves every waiting job due by the transaction's time to "ready". */
+static int
+promote_due(struct store_txn *t)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = cursor_open(t, DB_WAITING, &c)) != 0)
+		return rc;
+	while ((rc = mdb_cursor_get(c, &k, &v, MDB_FIRST)) == 0) {
+		if (k.mv_size != WAIT_KEY)
+			rc = JOB_ECORRUPT;
+		else if (get_i64(k.mv_data) > t->now)
+			break;
+		else if ((rc = promote(t, &k, &v)) == 0)
+			rc = mdb_cursor_del(c, 0);
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : map_err(rc);
+}
+
+/* Keeps in best (READY_SUFFIX bytes) the smaller of it and k's suffix. */
+static void
+consider(MDB_val *k, unsigned char *best, int *found)
+{
+	const unsigned char *s;
+
+	s = (unsigned char *)k->mv_data + k->mv_size - READY_SUFFIX;
+	if (!*found || memcmp(s, best, READY_SUFFIX) < 0)
+		memcpy(best, s, READY_SUFFIX);
+	*found = 1;
+}
+
+/* The best ready entry of one queue: the first key with its prefix. */
+static int
+best_of_queue(MDB_cursor *c, const char *q, unsigned char *best, int *found)
+{
+	unsigned char prefix[QUEUE_MAX + 1];
+	size_t n = strlen(q);
+	MDB_val k;
+	int rc;
+
+	if (n > QUEUE_MAX)
+		return 0;
+	memcpy(prefix, q, n);
+	prefix[n] = 0;
+	k.mv_data = prefix;
+	k.mv_size = n + 1;
+	rc = mdb_cursor_get(c, &k, NULL, MDB_SET_RANGE);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return map_err(rc);
+	if (k.mv_size == n + 1 + READY_SUFFIX &&
+	    memcmp(k.mv_data, prefix, n + 1) == 0)
+		consider(&k, best, found);
+	return 0;
+}
+
+/* The best ready entry over all queues: one seek per distinct queue. */
+static int
+best_of_all(MDB_cursor *c, unsigned char *best, int *found)
+{
+	unsigned char next[QUEUE_MAX + 1];
+	MDB_val k;
+	int rc;
+	size_t n;
+
+	rc = mdb_cursor_get(c, &k, NULL, MDB_FIRST);
+	while (rc == 0) {
+		if (k.mv_size <= READY_SUFFIX)
+			return JOB_ECORRUPT;
+		n = k.mv_size - READY_SUFFIX - 1;
+		if (n > QUEUE_MAX)
+			return JOB_ECORRUPT;
+		consider(&k, best, found);
+		/* Skip to the next queue: past every "queue NUL ..." key. */
+		memcpy(next, k.mv_data, n);
+		next[n] = 1;
+		k.mv_data = next;
+		k.mv_size = n + 1;
+		rc = mdb_cursor_get(c, &k, NULL, MDB_SET_RANGE);
+	}
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+static int
+best_ready(struct store_txn *t, const char *const *queues,
+    unsigned char *best, int *found)
+{
+	MDB_cursor *c;
+	int rc = 0;
+
+	*found = 0;
+	if ((rc = cursor_open(t, DB_READY, &c)) != 0)
+		return rc;
+	if (queues == NULL)
+		rc = best_of_all(c, best, found);
+	for (; queues && *queues && rc == 0; queues++)
+		rc = best_of_queue(c, *queues, best, found);
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_next_due(struct store_txn *t, const char *const *queues, uint64_t *id)
+{
+	unsigned char best[READY_SUFFIX];
+	int rc, found;
+
+	if (t->write && (rc = promote_due(t)) != 0)
+		return rc;
+	if ((rc = best_ready(t, queues, best, &found)) != 0)
+		return rc;
+	if (!found)
+		return JOB_ENOJOB;
+	*id = get_u64(best + 16);
+	return 0;
+}
+
+int
+store_next_time(struct store_txn *t, job_time_t *when)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = cursor_open(t, DB_WAITING, &c)) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	if (rc == 0 && k.mv_size != WAIT_KEY)
+		rc = JOB_ECORRUPT;
+	else if (rc == 0)
+		*when = get_i64(k.mv_data);
+	mdb_cursor_close(c);
+	return map_err(rc);
+}
+
+/* Does a waiting entry due by now belong to one of queues? */
+static int
+waiting_due(struct store_txn *t, const char *const *queues)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc, hit = 0;
+
+	if (cursor_open(t, DB_WAITING, &c) != 0)
+		return 0;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && !hit;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != WAIT_KEY || get_i64(k.mv_data) > t->now)
+			break;
+		if (queues == NULL)
+			hit = 1;
+		for (const char *const *q = queues; q && *q && !hit; q++)
+			hit = v.mv_size == 8 + strlen(*q) &&
+			    memcmp((char *)v.mv_data + 8, *q, strlen(*q)) == 0;
+	}
+	mdb_cursor_close(c);
+	return hit;
+}
+
+int
+store_any_due(struct store_txn *t, const char *const *queues)
+{
+	unsigned char best[READY_SUFFIX];
+	int found;
+
+	if (best_ready(t, queues, best, &found) == 0 && found)
+		return 1;
+	return waiting_due(t, queues);
+}
+
+int
+store_each(struct store_txn *t, uint64_t from,
+    int (*fn)(uint64_t id, const void *rec, size_t len, void *arg),
+    void *arg)
+{
+	unsigned char start[8];
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = cursor_open(t, DB_JOBS, &c)) != 0)
+		return rc;
+	put_u64(start, from);
+	k = val(start, 8);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8) {
+			rc = JOB_ECORRUPT;
+			break;
+		}
+		if ((rc = fn(get_u64(k.mv_data), v.mv_data, v.mv_size,
+		    arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+int
+store_each_finished(struct store_txn *t, int state, job_time_t before,
+    int (*fn)(uint64_t id, void *arg), void *arg)
+{
+	unsigned char start[1] = { (unsigned char)state };
+	MDB_cursor *c;
+	MDB_val k;
+	int rc;
+
+	if ((rc = cursor_open(t, DB_FINISHED, &c)) != 0)
+		return rc;
+	k = val(start, 1);
+	for (rc = mdb_cursor_get(c, &k, NULL, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, NULL, MDB_NEXT)) {
+		const unsigned char *p = k.mv_data;
+
+		if (k.mv_size != 17 || p[0] != state ||
+		    get_i64(p + 1) >= before)
+			break;
+		if ((rc = fn(get_u64(p + 9), arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+int
+store_each_running(struct store_txn *t,
+    int (*fn)(uint64_t id, uint64_t owner, void *arg), void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = cursor_open(t, DB_RUNNING, &c)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8 || v.mv_size != 8) {
+			rc = JOB_ECORRUPT;
+			break;
+		}
+		if ((rc = fn(get_u64(k.mv_data), get_u64(v.mv_data),
+		    arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+/* Deletes every entry of db whose key ends with id at offset `at`. */
+static int
+drop_id(struct store_txn *t, int db, uint64_t id, int from_end, size_t at)
+{
+	MDB_cursor *c;
+	MDB_val k;
+	int rc;
+
+	if ((rc = cursor_open(t, db, &c)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, NULL, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, NULL, MDB_NEXT)) {
+		const unsigned char *p = k.mv_data;
+		size_t off = from_end ? k.mv_size - 8 : at;
+
+		if (k.mv_size < off + 8 || get_u64(p + off) != id)
+			continue;
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+int
+store_quarantine(struct store_txn *t, uint64_t id)
+{
+	int rc;
+
+	if ((rc = drop_id(t, DB_READY, id, 1, 0)) != 0)
+		return rc;
+	return drop_id(t, DB_WAITING, id, 0, 8);
+}

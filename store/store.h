@@ -1,0 +1,129 @@
+/*
+ * store.h: the narrow interface between libjob and its storage backend.
+ *
+ * The backend keeps encoded job records by id and the indexes that make
+ * every question libjob asks O(log n): which job is due next, when the
+ * next one comes due, which id an idempotency key or a recurring name
+ * has, which finished jobs are older than a time, which jobs are running.
+ * libjob passes the indexed fields of a record (struct store_index) with
+ * each change, so that the backend never decodes a record.  LMDB is the
+ * first backend (store/lmdb.c); another is a new file with these
+ * functions.  Every function returns 0, a JOB_E code, or an errno.
+ */
+#ifndef JOB_STORE_H
+#define JOB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+
+struct store;
+struct store_txn;
+
+/* The fields of a record that the indexes hold. */
+struct store_index {
+	uint64_t id;
+	int state;
+	const char *queue;
+	int64_t priority;
+	job_time_t run_at;		/* pending: when due */
+	job_time_t finished_at;		/* done/failed: when */
+	const char *key;		/* idempotency key or NULL */
+	const char *name;		/* recurring name or NULL */
+	uint64_t owner;			/* running: executor token */
+};
+
+/*
+ * Opens the backend in dir (which exists).  Without create, a directory
+ * without an environment gives JOB_ENOSTORE.
+ */
+int store_open(struct store **st, const char *dir, int create);
+
+void store_close(struct store *st);
+
+/*
+ * Runs fn in a write transaction and commits it durably if fn returns 0;
+ * aborts otherwise and returns fn's code.  When the map is full it grows
+ * the map and runs fn again, so fn must not have side effects outside the
+ * transaction that a rerun would repeat.
+ */
+int store_write(struct store *st, int (*fn)(struct store_txn *, void *),
+    void *arg);
+
+/* Runs fn in a read-only transaction. */
+int store_read(struct store *st, int (*fn)(struct store_txn *, void *),
+    void *arg);
+
+/* The time the transaction was started (for due-ness). */
+job_time_t store_txn_now(const struct store_txn *txn);
+
+/* Allocates the next job id (never reused). */
+int store_next_id(struct store_txn *txn, uint64_t *id);
+
+/*
+ * Points *rec at record id, valid until the transaction ends.  Returns 0
+ * or JOB_ENOJOB.
+ */
+int store_get(struct store_txn *txn, uint64_t id, const void **rec,
+    size_t *len);
+
+/*
+ * Stores record ix->id and moves its index entries from old (NULL for a
+ * new record) to ix.
+ */
+int store_put(struct store_txn *txn, const struct store_index *old,
+    const struct store_index *ix, const void *rec, size_t len);
+
+/* Deletes record ix->id and its index entries. */
+int store_del(struct store_txn *txn, const struct store_index *ix);
+
+/* Finds the job holding an idempotency key, or a recurring name. */
+int store_find_key(struct store_txn *txn, const char *key, uint64_t *id);
+int store_find_name(struct store_txn *txn, const char *name, uint64_t *id);
+
+/*
+ * Finds the best due pending job (highest priority, earliest run_at,
+ * lowest id) among queues (NULL-terminated; NULL: all), first moving
+ * jobs that came due by the transaction's time into the due index (a
+ * write transaction is needed for that).  Returns 0 or JOB_ENOJOB.
+ */
+int store_next_due(struct store_txn *txn, const char *const *queues,
+    uint64_t *id);
+
+/*
+ * Takes job id out of the due indexes, so that a record that cannot be
+ * decoded is never picked again (it stays for inspection).  Slow: it
+ * scans those indexes, which is fine for what should never happen.
+ */
+int store_quarantine(struct store_txn *txn, uint64_t id);
+
+/*
+ * Sets *when to the earliest run_at of pending jobs not yet due.
+ * Returns 0 or JOB_ENOJOB.
+ */
+int store_next_time(struct store_txn *txn, job_time_t *when);
+
+/* Reports whether any job is due now in queues (read transactions too). */
+int store_any_due(struct store_txn *txn, const char *const *queues);
+
+/*
+ * Walks records from id `from` upwards in id order; a non-zero return of
+ * fn stops the walk and is returned.
+ */
+int store_each(struct store_txn *txn, uint64_t from,
+    int (*fn)(uint64_t id, const void *rec, size_t len, void *arg),
+    void *arg);
+
+/* Walks jobs in state (done or failed) that finished before `before`. */
+int store_each_finished(struct store_txn *txn, int state,
+    job_time_t before, int (*fn)(uint64_t id, void *arg), void *arg);
+
+/* Walks running jobs with their owners. */
+int store_each_running(struct store_txn *txn,
+    int (*fn)(uint64_t id, uint64_t owner, void *arg), void *arg);
+
+/* Sets counts[state] for every state. */
+int store_count(struct store_txn *txn, uint64_t counts[JOB_NSTATES]);
+
+#endif
