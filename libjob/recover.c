@@ -88,8 +88,7 @@ struct lose_arg {
 	const struct running *r;
 	job_time_t now;
 	struct job_event *ev;
-	char *text;
-	size_t text_size;
+	struct job_event_text *text;
 	int hit;
 };
 
@@ -106,11 +105,13 @@ lose_change(struct job *job, void *arg)
 	job->lost_streak++;
 	job->last_exit = -1;
 	job->last_signal = -1;
-	snprintf(a->text, a->text_size,
+	snprintf(a->text->text, sizeof a->text->text,
 	    "executor lost while running handler %s (attempt %" PRIu32 ")",
 	    job->handler, job->attempts);
+	snprintf(a->text->handler, sizeof a->text->handler, "%s",
+	    job->handler);
 	free(job->last_error);
-	if (job_strdup(&job->last_error, a->text))
+	if (job_strdup(&job->last_error, a->text->text))
 		return ENOMEM;
 	a->ev->job = job->id;
 	a->ev->attempt = job->attempts;
@@ -136,7 +137,7 @@ lose_change(struct job *job, void *arg)
 struct lose_all {
 	struct scan *scan;
 	struct job_event *events;
-	char (*texts)[256];
+	struct job_event_text *texts;
 	size_t nevents;
 };
 
@@ -149,8 +150,7 @@ lose_txn(struct store_txn *txn, void *arg)
 	l->nevents = 0;
 	for (size_t i = 0; i < l->scan->nlost; i++) {
 		struct lose_arg a = { &l->scan->lost[i], store_txn_now(txn),
-			&l->events[l->nevents], l->texts[l->nevents],
-			sizeof l->texts[0], 0 };
+			&l->events[l->nevents], &l->texts[l->nevents], 0 };
 
 		memset(a.ev, 0, sizeof *a.ev);
 		rc = job_update(txn, a.r->id, lose_change, &a);
@@ -159,8 +159,9 @@ lose_txn(struct store_txn *txn, void *arg)
 		if (a.hit) {
 			a.ev->kind = JOB_EV_LOST;
 			a.ev->time = a.now;
-			a.ev->text = a.text;
-			a.ev->text_len = strlen(a.text);
+			a.ev->handler = a.text->handler;
+			a.ev->text = a.text->text;
+			a.ev->text_len = strlen(a.text->text);
 			l->nevents++;
 		}
 	}

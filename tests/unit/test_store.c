@@ -1,0 +1,200 @@
+/*
+ * test_store.c: the store and the job API over real LMDB in a fresh
+ * directory: ids, indexes, due order, keys, names, counts, removal,
+ * growth of the map.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "exec.h"
+
+static char top[256] = "/tmp/test_store.XXXXXX";
+
+/* A new store in a fresh directory under one temporary directory. */
+static job_store *
+fresh_store(const char *name)
+{
+	job_store *s = NULL;
+	char dir[512];
+
+	snprintf(dir, sizeof dir, "%s/%s", top, name);
+	CHECK_INT(job_store_open(&s, dir, JOB_STORE_CREATE), 0, "open creates");
+	return s;
+}
+
+static uint64_t
+add(job_store *s, const char *handler, const char *queue, int64_t prio,
+    job_time_t run_at)
+{
+	struct job_spec spec = { .handler = handler, .queue = queue,
+		.priority = prio, .run_at = run_at };
+	uint64_t id = 0;
+
+	if (job_add(s, &spec, &id, NULL) != 0)
+		return 0;
+	return id;
+}
+
+/* Claims one job the way the executor does; returns its id or 0. */
+static uint64_t
+claim(job_store *s, const char *const *queues)
+{
+	struct job claimed;
+	struct job_event ev[4];
+	struct job_event_text texts[4];
+	struct job_txn_plan p = { .owner = 7, .queues = queues, .want = 1,
+		.claimed = &claimed, .events = ev, .texts = texts };
+	uint64_t id = 0;
+
+	job_init(&claimed);
+	if (job_txn_step(s, &p) == 0 && p.nclaimed == 1)
+		id = claimed.id;
+	job_free_fields(&claimed);
+	return id;
+}
+
+static void
+test_missing(void)
+{
+	job_store *s = NULL;
+
+	CHECK_INT(job_store_open(&s, "/nonexistent/job-store", 0),
+	    JOB_ENOSTORE, "a missing store is JOB_ENOSTORE");
+}
+
+static void
+test_order(void)
+{
+	job_store *s = fresh_store("test_store_order");
+	job_time_t now = job_now();
+	const char *qa[] = { "a", NULL }, *qab[] = { "b", "a", NULL };
+	uint64_t low, high, early, late, future, other;
+
+	low = add(s, "h", NULL, 0, now - 5 * JOB_NSEC);
+	high = add(s, "h", NULL, 5, now);
+	early = add(s, "h", NULL, 1, now - 10 * JOB_NSEC);
+	late = add(s, "h", NULL, 1, now - 1 * JOB_NSEC);
+	future = add(s, "h", NULL, 9, now + 3600 * JOB_NSEC);
+	other = add(s, "h", "a", 0, now - 20 * JOB_NSEC);
+	CHECK(low && high && early && late && future && other, "adds");
+	CHECK_INT(claim(s, qa), other, "queue a only: its job");
+	CHECK_INT(claim(s, qa), 0, "queue a: nothing more");
+	CHECK_INT(claim(s, NULL), high, "highest priority first");
+	CHECK_INT(claim(s, NULL), early, "then earliest run_at");
+	CHECK_INT(claim(s, NULL), late, "then the later one");
+	CHECK_INT(claim(s, qab), 0, "queues b,a: nothing due");
+	CHECK_INT(claim(s, NULL), low, "then priority 0");
+	CHECK_INT(claim(s, NULL), 0, "the future job is not due");
+	job_store_close(s);
+}
+
+static void
+test_same_time_ids(void)
+{
+	job_store *s = fresh_store("test_store_ids");
+	job_time_t t = job_now() - JOB_NSEC;
+	uint64_t a = add(s, "h", NULL, 0, t), b = add(s, "h", NULL, 0, t);
+
+	CHECK(b > a, "ids increase");
+	CHECK_INT(claim(s, NULL), a, "same time: lowest id first");
+	CHECK_INT(job_remove(s, b, 0), 0, "remove pending");
+	CHECK(add(s, "h", NULL, 0, t) > b, "ids are never reused");
+	job_store_close(s);
+}
+
+static void
+test_key_and_counts(void)
+{
+	job_store *s = fresh_store("test_store_key");
+	struct job_spec spec = { .handler = "h", .key = "k1" };
+	uint64_t id1, id2, counts[JOB_NSTATES];
+	int existed;
+
+	CHECK_INT(job_add(s, &spec, &id1, &existed), 0, "add with key");
+	CHECK_INT(existed, 0, "new key");
+	CHECK_INT(job_add(s, &spec, &id2, &existed), 0, "add same key");
+	CHECK_INT(existed, 1, "existing key");
+	CHECK_INT(id2, id1, "same id for the same key");
+	CHECK_INT(claim(s, NULL), id1, "claim it");
+	CHECK_INT(job_count(s, counts), 0, "count");
+	CHECK_INT(counts[JOB_PENDING], 0, "pending 0");
+	CHECK_INT(counts[JOB_RUNNING], 1, "running 1");
+	CHECK_INT(job_remove(s, id1, 0), JOB_ERUNNING, "running: refused");
+	CHECK_INT(job_remove(s, id1, 1), 0, "running: forced");
+	CHECK_INT(job_add(s, &spec, &id2, &existed), 0, "key free again");
+	CHECK(id2 > id1 && !existed, "a new job");
+	job_store_close(s);
+}
+
+static void
+test_names(void)
+{
+	job_store *s = fresh_store("test_store_names");
+	struct job_spec spec = { .handler = "h", .name = "n",
+		.every = 60 * JOB_NSEC };
+	uint64_t id1, id2, found;
+	struct job job;
+	int existed;
+
+	CHECK_INT(job_add(s, &spec, &id1, &existed), 0, "recurring add");
+	CHECK_INT(job_add(s, &spec, &id2, &existed), 0, "same definition");
+	CHECK(id2 == id1 && existed, "is a no-op with the same id");
+	spec.every = 120 * JOB_NSEC;
+	CHECK_INT(job_add(s, &spec, &id2, &existed), JOB_ECONFLICT,
+	    "another definition conflicts");
+	spec.replace = 1;
+	CHECK_INT(job_add(s, &spec, &id2, &existed), 0, "--replace");
+	CHECK_INT(id2, id1, "keeps the id");
+	CHECK_INT(job_get(s, id1, &job), 0, "get");
+	CHECK_INT(job.every, 120 * JOB_NSEC, "new schedule");
+	job_free_fields(&job);
+	CHECK_INT(job_find_name(s, "n", &found), 0, "find by name");
+	CHECK_INT(found, id1, "the same job");
+	CHECK_INT(job_remove(s, id1, 0), 0, "remove");
+	CHECK_INT(job_find_name(s, "n", &found), JOB_ENOJOB, "name gone");
+	job_store_close(s);
+}
+
+static void
+test_growth(void)
+{
+	job_store *s = fresh_store("test_store_growth");
+	enum { N = 100, SIZE = 1 << 20 };
+	struct job_spec *specs = calloc(N, sizeof *specs);
+	unsigned char *payload = calloc(1, SIZE);
+	uint64_t ids[N], counts[JOB_NSTATES];
+
+	for (int i = 0; i < N; i++)
+		specs[i] = (struct job_spec){ .handler = "h",
+		    .payload = payload, .payload_len = SIZE,
+		    .has_payload = 1 };
+	CHECK_INT(job_add_many(s, specs, N, ids), 0,
+	    "100 MiB in one transaction: the map grows");
+	CHECK_INT(job_count(s, counts), 0, "count");
+	CHECK_INT(counts[JOB_PENDING], N, "all there");
+	free(specs);
+	free(payload);
+	job_store_close(s);
+}
+
+int
+main(void)
+{
+	char cmd[300];
+
+	if (mkdtemp(top) == NULL)
+		return perror("mkdtemp"), 1;
+	test_missing();
+	test_order();
+	test_same_time_ids();
+	test_key_and_counts();
+	test_names();
+	test_growth();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+	CHECK_INT(system(cmd), 0, "clean up");
+	return check_done();
+}
