@@ -336,6 +336,18 @@ job_next_due_time(job_store *store, job_time_t *when)
 	return rc;
 }
 
+static int
+oldest_done_fn(struct store_txn *txn, void *arg)
+{
+	return store_oldest_finished(txn, JOB_DONE, arg);
+}
+
+int
+job_oldest_done(job_store *store, job_time_t *when)
+{
+	return store_read(store->st, oldest_done_fn, when);
+}
+
 struct owned_arg {
 	uint64_t id, owner;
 	int owned;

@@ -113,6 +113,9 @@ int job_next_due_time(job_store *store, job_time_t *when);
 int job_recover(job_store *store, uint64_t owner, int *others,
     void (*ev)(const struct job_event *, void *), void *arg);
 
+/* Sets *when to the earliest finish of a done job; JOB_ENOJOB if none. */
+int job_oldest_done(job_store *store, job_time_t *when);
+
 /* Returns 1 if job id is still in the store and owned by owner. */
 int job_owned(job_store *store, uint64_t id, uint64_t owner);
 

@@ -324,7 +324,7 @@ struct job_event {
 	uint64_t job;
 	const char *handler;
 	uint32_t attempt;
-	const char *status;		/* "exit 3", "signal 9", ... */
+	const char *status;		/* "exit:3", "signal:9", "timeout" */
 	job_time_t duration;
 	job_time_t next;		/* retry: when */
 	uint64_t count;			/* prune: how many */

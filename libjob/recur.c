@@ -69,7 +69,6 @@ job_recur_preview(const struct job_spec *spec, job_time_t from,
 	if (spec->cron &&
 	    (rc = job_cron_parse(spec->cron, &cron, &field)) != 0)
 		return rc;
-	t = spec->cron ? from : t;
 	for (size_t i = 0; i < n; i++) {
 		if (spec->cron) {
 			if ((rc = job_cron_next(&cron, t, &t)) != 0)

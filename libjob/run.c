@@ -23,6 +23,8 @@
 
 #include "runner.h"
 
+#define PRUNE_EVERY (60 * JOB_NSEC)
+
 static void
 emit(struct runner *r, const struct job_event *ev)
 {
@@ -46,6 +48,24 @@ emit_cb(const struct job_event *ev, void *arg)
 	emit(arg, ev);
 }
 
+/*
+ * When to prune next: when the oldest done job comes of age, but not
+ * sooner than a minute from now, so that pruning comes in batches; and
+ * not at all while no job is done, so that an idle executor sleeps.
+ */
+static void
+plan_prune(struct runner *r, job_time_t now)
+{
+	job_time_t oldest;
+
+	r->next_prune = 0;
+	if (job_oldest_done(r->store, &oldest) != 0)
+		return;
+	r->next_prune = oldest + r->o->keep;
+	if (r->next_prune < now + PRUNE_EVERY)
+		r->next_prune = now + PRUNE_EVERY;
+}
+
 /* Prunes done jobs past --keep. */
 static void
 prune(struct runner *r, job_time_t now)
@@ -54,8 +74,8 @@ prune(struct runner *r, job_time_t now)
 	uint64_t n;
 	int rc;
 
-	r->next_prune = now + 60 * JOB_NSEC;
 	rc = job_remove_finished(r->store, JOB_DONE, now - r->o->keep, &n);
+	plan_prune(r, now);
 	if (rc)
 		emit_error(r, rc);
 	else if (n > 0) {
@@ -108,8 +128,10 @@ step(struct runner *r)
 	}
 	r->retry_at = 0;
 	runner_outcomes_clear(r);
-	for (size_t i = 0; i < p->nevents; i++)
+	for (size_t i = 0; i < p->nevents; i++) {
 		emit(r, &p->events[i]);
+		r->done_since_prune |= p->events[i].kind == JOB_EV_DONE;
+	}
 	r->claimed = p->nclaimed;
 	start_claimed(r, p);
 	return 0;
@@ -214,7 +236,10 @@ loop(struct runner *r)
 			return 0;
 		r->claimed = 0;
 		now = job_now();
-		if (now >= r->next_prune)
+		if (r->next_prune == 0 && r->done_since_prune)
+			plan_prune(r, now);
+		r->done_since_prune = 0;
+		if (r->next_prune && now >= r->next_prune)
 			prune(r, now);
 		if (r->others && now >= r->next_recover)
 			recover(r, now);

@@ -171,7 +171,7 @@ runner_timeout(struct runner *r, job_time_t now)
 	if (!r->stopping && r->nrunning < r->nslots &&
 	    job_next_due_time(r->store, &when) == 0)
 		t = nearer(t, when > now ? when : now, now);
-	t = nearer(t, r->next_prune, now);
+	t = nearer(t, r->next_prune, now);	/* 0: none */
 	if (r->others)
 		t = nearer(t, r->next_recover, now);
 	return t;

@@ -59,7 +59,8 @@ struct runner {
 	int stopping;
 	int others;
 	size_t claimed;
-	job_time_t next_prune;
+	job_time_t next_prune;		/* 0: nothing to prune */
+	int done_since_prune;
 	job_time_t next_recover;
 	job_time_t retry_at;
 };

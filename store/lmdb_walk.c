@@ -264,6 +264,27 @@ store_each_finished(struct store_txn *t, int state, job_time_t before,
 }
 
 int
+store_oldest_finished(struct store_txn *t, int state, job_time_t *when)
+{
+	unsigned char start[1] = { (unsigned char)state };
+	MDB_cursor *c;
+	MDB_val k;
+	int rc;
+
+	if ((rc = cursor_open(t, DB_FINISHED, &c)) != 0)
+		return rc;
+	k = val(start, 1);
+	rc = mdb_cursor_get(c, &k, NULL, MDB_SET_RANGE);
+	if (rc == 0 && (k.mv_size != 17 ||
+	    ((unsigned char *)k.mv_data)[0] != state))
+		rc = MDB_NOTFOUND;
+	if (rc == 0)
+		*when = get_i64((unsigned char *)k.mv_data + 1);
+	mdb_cursor_close(c);
+	return map_err(rc);
+}
+
+int
 store_each_running(struct store_txn *t,
     int (*fn)(uint64_t id, uint64_t owner, void *arg), void *arg)
 {

@@ -119,6 +119,10 @@ int store_each(struct store_txn *txn, uint64_t from,
 int store_each_finished(struct store_txn *txn, int state,
     job_time_t before, int (*fn)(uint64_t id, void *arg), void *arg);
 
+/* Sets *when to the earliest finish of a job in state, or JOB_ENOJOB. */
+int store_oldest_finished(struct store_txn *txn, int state,
+    job_time_t *when);
+
 /* Walks running jobs with their owners. */
 int store_each_running(struct store_txn *txn,
     int (*fn)(uint64_t id, uint64_t owner, void *arg), void *arg);
