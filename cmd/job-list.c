@@ -103,7 +103,7 @@ list_ids(job_store *store, char **ids, int n, int json)
 {
 	struct job job;
 	uint64_t id;
-	int ok, bad = 0, rc;
+	int ok, bad = 0, shown = 0, rc;
 
 	for (int i = 0; i < n; i++) {
 		id = cmd_parse_id(ids[i], &ok);
@@ -121,7 +121,7 @@ list_ids(job_store *store, char **ids, int n, int json)
 		if (json)
 			fmt_json(stdout, &job);
 		else {
-			if (i > 0)
+			if (shown++ > 0)
 				putchar('\n');
 			fmt_detail(stdout, &job);
 		}

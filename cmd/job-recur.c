@@ -83,6 +83,7 @@ apply(struct cmd_enqueue *e, const struct recur_opts *r)
 		check_cron(e->spec.cron);
 	if (r->at && r->in)
 		cmd_usage_error(usage, "give at most one of --at and --in");
+	e->spec.has_run_at = r->at || r->in;
 	if (r->at)
 		e->spec.run_at = cmd_parse_time(usage, "time", r->at);
 	if (r->in)

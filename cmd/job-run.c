@@ -5,7 +5,9 @@
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -58,13 +60,12 @@ log_value(FILE *f, const char *s, size_t n)
 	putc('"', f);
 }
 
+/* Formats one event line into f. */
 static void
-on_event(const struct job_event *ev, void *arg)
+format_event(FILE *f, const struct job_event *ev)
 {
 	char when[64], secs[64];
-	FILE *f = stderr;
 
-	(void)arg;
 	job_time_format_utc(ev->time, when, sizeof when);
 	/* RFC 3339 with milliseconds: replace the Z by .mmmZ */
 	when[strlen(when) - 1] = 0;
@@ -96,7 +97,26 @@ on_event(const struct job_event *ev, void *arg)
 		log_value(f, ev->text, ev->text_len);
 	}
 	putc('\n', f);
-	fflush(f);
+}
+
+/*
+ * Writes each event line with one write(2), so that executors sharing a
+ * log file never tear each other's lines.
+ */
+static void
+on_event(const struct job_event *ev, void *arg)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)arg;
+	if ((f = open_memstream(&line, &len)) == NULL)
+		return;
+	format_event(f, ev);
+	if (fclose(f) == 0)
+		(void)!write(STDERR_FILENO, line, len);
+	free(line);
 }
 
 /* Splits "a,b" into a NULL-terminated list of valid queue names. */
@@ -123,6 +143,19 @@ parse_queues(char *arg)
 	return q;
 }
 
+/* From the start: a SIGTERM that comes early still means a clean stop. */
+static void
+block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -147,6 +180,7 @@ main(int argc, char **argv)
 	int opt, rc;
 
 	cmd_init(argv[0]);
+	block_signals();
 	while ((opt = getopt_long(argc, argv, "+:j:q:vH:d:hV", longopts,
 	    NULL)) != -1)
 		switch (opt) {

@@ -44,6 +44,7 @@ main(int argc, char **argv)
 	}
 	if ((at == NULL) == (in == NULL))
 		cmd_usage_error(usage, "give one of --at and --in");
+	e.spec.has_run_at = 1;
 	if (at)
 		e.spec.run_at = cmd_parse_time(usage, "time", at);
 	else

@@ -66,18 +66,25 @@ job_from_spec(struct job *job, const struct job_spec *spec)
 	return job_copy(job, &tmp);
 }
 
-/* Sets a recurring job's first run from its schedule. */
+/* Sets a recurring job's first run from its schedule, after `at`. */
 static int
-schedule_first(struct job *job, job_time_t at, job_time_t now)
+schedule_first(struct job *job, job_time_t at)
 {
 	int rc;
 
-	if ((rc = job_recur_first(job, at ? at : now, &job->sched_at)) != 0)
+	if ((rc = job_recur_first(job, at, &job->sched_at)) != 0)
 		return rc;
 	if (job->every)
 		job->anchor = job->sched_at;
 	job->run_at = job->sched_at + job_random_delay(job->jitter);
 	return 0;
+}
+
+/* When the spec says to start: its time if it has one, else now. */
+static job_time_t
+spec_time(const struct job_spec *spec, job_time_t now)
+{
+	return spec->has_run_at ? spec->run_at : now;
 }
 
 static int
@@ -92,9 +99,9 @@ add_new(struct store_txn *txn, const struct job_spec *spec, uint64_t *id)
 		return rc;
 	job.created_at = now;
 	if (job.name)
-		rc = schedule_first(&job, spec->run_at, now);
+		rc = schedule_first(&job, spec_time(spec, now));
 	else
-		job.run_at = spec->run_at ? spec->run_at : now;
+		job.run_at = spec_time(spec, now);
 	if (rc == 0)
 		rc = store_next_id(txn, &job.id);
 	if (rc == 0)
@@ -132,8 +139,7 @@ same_definition(const struct job *job, const struct job *def)
 
 /* Gives job the definition of def, keeping id, counts and state. */
 static int
-redefine(struct job *job, const struct job *def, job_time_t at,
-    job_time_t now)
+redefine(struct job *job, const struct job *def, job_time_t at)
 {
 	struct job merged;
 	int rc;
@@ -157,7 +163,7 @@ redefine(struct job *job, const struct job *def, job_time_t at,
 	    == NULL)
 		rc = ENOMEM;
 	if (rc == 0)
-		rc = schedule_first(&merged, at, now);
+		rc = schedule_first(&merged, at);
 	if (rc == 0 && job->state == JOB_RUNNING)
 		merged.run_at = job->run_at;	/* the run goes on */
 	job_free_fields(job);
@@ -184,7 +190,7 @@ recur_change(struct job *job, void *arg)
 	}
 	if (!a->spec->replace)
 		return JOB_ECONFLICT;
-	return redefine(job, &a->def, a->spec->run_at, a->now);
+	return redefine(job, &a->def, spec_time(a->spec, a->now));
 }
 
 static int

@@ -205,8 +205,9 @@ const char *job_store_dir(const job_store *store);
 
 /*
  * What to enqueue.  handler is required; the rest may be left zero:
- * queue NULL means "default", run_at 0 means now, retries and timeout 0
- * mean none.  For a recurring job set name and every or cron.
+ * queue NULL means "default", retries and timeout 0 mean none.  run_at
+ * counts only with has_run_at set (else: now).  For a recurring job set
+ * name and every or cron.
  */
 struct job_spec {
 	const char *handler;
@@ -220,6 +221,7 @@ struct job_spec {
 	uint32_t retries;
 	job_time_t timeout;
 	const char *key;
+	int has_run_at;
 	job_time_t run_at;
 	/* recurring */
 	const char *name;

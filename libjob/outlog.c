@@ -38,20 +38,32 @@ write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
-static int
-write_header(struct job_outlog *log, const char *outcome)
+/* Formats the header line of the current attempt into line. */
+static size_t
+header_line(const struct job_outlog *log, const char *outcome, char *line,
+    size_t size)
 {
-	char when[40], line[160];
+	char when[40];
 	int n;
 
 	job_time_format_utc(log->started, when, sizeof when);
-	n = snprintf(line, sizeof line, "== attempt %" PRIu32 " at %s: %-*s==\n",
+	n = snprintf(line, size, "== attempt %" PRIu32 " at %s: %-*s==\n",
 	    log->attempt, when, OUTCOME_WIDTH, outcome);
-	if (n < 0 || (size_t)n >= sizeof line)
+	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+/* Writes the attempt's header at the end of fd, noting where it is. */
+static int
+write_header(struct job_outlog *log, int fd, const char *outcome)
+{
+	char line[160];
+	size_t n = header_line(log, outcome, line, sizeof line);
+
+	if (n == 0)
 		return JOB_EINVAL;
 	log->header_at = log->size;
-	log->size += n;
-	return write_all(log->fd, line, (size_t)n);
+	log->size += (off_t)n;
+	return write_all(fd, line, n);
 }
 
 int
@@ -80,60 +92,94 @@ job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
 	log->size = sb.st_size;
 	log->attempt = attempt;
 	log->started = started;
-	return write_header(log, "running");
+	return write_header(log, log->fd, "running");
 }
 
-/* Cuts the log to its newest JOB_LOG_CAP bytes. */
+/*
+ * Reads the newest JOB_LOG_CAP bytes of the log into *buf, from the
+ * start of a line; *from is their offset in the log.
+ */
+static int
+read_tail(struct job_outlog *log, char **buf, size_t *len, off_t *from)
+{
+	char *nl;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(log->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno;
+	if ((*buf = malloc((size_t)JOB_LOG_CAP)) == NULL) {
+		close(fd);
+		return ENOMEM;
+	}
+	*from = log->size - JOB_LOG_CAP;
+	r = pread(fd, *buf, (size_t)JOB_LOG_CAP, *from);
+	close(fd);
+	if (r < 0)
+		return errno;
+	nl = memchr(*buf, '\n', (size_t)r);
+	*len = nl ? (size_t)(*buf + r - (nl + 1)) : (size_t)r;
+	if (nl) {
+		*from += nl + 1 - *buf;
+		memmove(*buf, nl + 1, *len);
+	}
+	return 0;
+}
+
+/*
+ * Writes the cut log: a mark, the current attempt's header if the cut
+ * dropped it (so that its output stays headed by it), then the tail.
+ */
+static int
+write_cut(struct job_outlog *log, int out, const char *tail, size_t len,
+    off_t from)
+{
+	static const char cut[] = "== earlier output dropped ==\n";
+	off_t header_at = log->header_at;
+	int rc;
+
+	log->size = 0;
+	if ((rc = write_all(out, cut, sizeof cut - 1)) != 0)
+		return rc;
+	log->size = sizeof cut - 1;
+	if (header_at >= from)
+		log->header_at = header_at - from + log->size;
+	else if ((rc = write_header(log, out, "running")) != 0)
+		return rc;
+	log->size += (off_t)len;
+	return write_all(out, tail, len);
+}
+
+/* Cuts the log to its newest JOB_LOG_CAP bytes, in a new file. */
 static int
 trim(struct job_outlog *log)
 {
-	char tmp[4200], *buf, *start;
-	off_t keep = JOB_LOG_CAP;
-	int in, out, rc = 0;
-	ssize_t r;
+	char tmp[4200], *tail = NULL;
+	size_t len = 0;
+	off_t from = 0;
+	int out, rc;
 
-	if ((in = open(log->path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno;
-	if ((buf = malloc((size_t)keep)) == NULL) {
-		close(in);
-		return ENOMEM;
+	if ((rc = read_tail(log, &tail, &len, &from)) != 0) {
+		free(tail);
+		return rc;
 	}
-	r = pread(in, buf, (size_t)keep, log->size - keep);
-	close(in);
-	if (r <= 0) {
-		free(buf);
-		return r == 0 ? 0 : errno;
-	}
-	start = memchr(buf, '\n', (size_t)r);
-	start = start ? start + 1 : buf;
 	snprintf(tmp, sizeof tmp, "%s.tmp", log->path);
 	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out == -1)
 		rc = errno;
-	else {
-		static const char cut[] = "== earlier output dropped ==\n";
-
-		rc = write_all(out, cut, sizeof cut - 1);
-		if (rc == 0)
-			rc = write_all(out, start, (size_t)(buf + r - start));
-		if (rc == 0 && rename(tmp, log->path) == -1)
-			rc = errno;
-		if (rc) {
+	else if ((rc = write_cut(log, out, tail, len, from)) == 0 &&
+	    rename(tmp, log->path) == -1)
+		rc = errno;
+	free(tail);
+	if (rc) {
+		if (out != -1)
 			close(out);
-			unlink(tmp);
-		} else {
-			off_t from = log->size - r + (start - buf);
-
-			close(log->fd);
-			log->fd = out;
-			log->size = (off_t)(sizeof cut - 1) + (buf + r - start);
-			/* Keep track of the header if it survived the cut. */
-			log->header_at = log->header_at >= from ?
-			    log->header_at - from + (off_t)(sizeof cut - 1) : -1;
-		}
+		unlink(tmp);
+		return rc;
 	}
-	free(buf);
-	return rc;
+	close(log->fd);
+	log->fd = out;
+	return 0;
 }
 
 int
@@ -155,18 +201,13 @@ void
 job_outlog_close(struct job_outlog *log, const char *outcome)
 {
 	char line[160];
-	char when[40];
-	int n;
+	size_t n;
 
 	if (log->fd == -1)
 		return;
-	job_time_format_utc(log->started, when, sizeof when);
-	n = snprintf(line, sizeof line, "== attempt %" PRIu32 " at %s: %-*s==\n",
-	    log->attempt, when, OUTCOME_WIDTH, outcome);
-	if (log->header_at >= 0 && n > 0 && (size_t)n < sizeof line)
-		(void)!pwrite(log->fd, line, (size_t)n, log->header_at);
-	else if (n > 0 && (size_t)n < sizeof line)
-		(void)!write(log->fd, line, (size_t)n);
+	n = header_line(log, outcome, line, sizeof line);
+	if (n > 0)
+		(void)!pwrite(log->fd, line, n, log->header_at);
 	close(log->fd);
 	log->fd = -1;
 }

@@ -78,12 +78,6 @@ scan_fn(uint64_t id, uint64_t owner, void *arg)
 	return 0;
 }
 
-static int
-scan_txn(struct store_txn *txn, void *arg)
-{
-	return store_each_running(txn, scan_fn, arg);
-}
-
 struct lose_arg {
 	const struct running *r;
 	job_time_t now;
@@ -134,37 +128,76 @@ lose_change(struct job *job, void *arg)
 	return 0;
 }
 
-struct lose_all {
-	struct scan *scan;
+struct recovery {
+	struct scan scan;
 	struct job_event *events;
 	struct job_event_text *texts;
-	size_t nevents;
+	size_t nevents, cap;
 };
 
+/* Room for one event per lost job. */
 static int
-lose_txn(struct store_txn *txn, void *arg)
+reserve(struct recovery *rv, size_t n)
 {
-	struct lose_all *l = arg;
+	struct job_event *ev;
+	struct job_event_text *tx;
+
+	if (n <= rv->cap)
+		return 0;
+	if ((ev = realloc(rv->events, n * sizeof *ev)) == NULL)
+		return ENOMEM;
+	rv->events = ev;
+	if ((tx = realloc(rv->texts, n * sizeof *tx)) == NULL)
+		return ENOMEM;
+	rv->texts = tx;
+	rv->cap = n;
+	return 0;
+}
+
+static int
+lose(struct store_txn *txn, struct recovery *rv, const struct running *r)
+{
+	struct lose_arg a = { r, store_txn_now(txn), &rv->events[rv->nevents],
+		&rv->texts[rv->nevents], 0 };
 	int rc;
 
-	l->nevents = 0;
-	for (size_t i = 0; i < l->scan->nlost; i++) {
-		struct lose_arg a = { &l->scan->lost[i], store_txn_now(txn),
-			&l->events[l->nevents], &l->texts[l->nevents], 0 };
-
-		memset(a.ev, 0, sizeof *a.ev);
-		rc = job_update(txn, a.r->id, lose_change, &a);
-		if (rc && rc != JOB_ENOJOB)
-			return rc;
-		if (a.hit) {
-			a.ev->kind = JOB_EV_LOST;
-			a.ev->time = a.now;
-			a.ev->handler = a.text->handler;
-			a.ev->text = a.text->text;
-			a.ev->text_len = strlen(a.text->text);
-			l->nevents++;
-		}
+	memset(a.ev, 0, sizeof *a.ev);
+	rc = job_update(txn, r->id, lose_change, &a);
+	if (rc && rc != JOB_ENOJOB)
+		return rc;
+	if (a.hit) {
+		a.ev->kind = JOB_EV_LOST;
+		a.ev->time = a.now;
+		a.ev->handler = a.text->handler;
+		a.ev->text = a.text->text;
+		a.ev->text_len = strlen(a.text->text);
+		rv->nevents++;
 	}
+	return 0;
+}
+
+/*
+ * Scans and recovers in one write transaction: a read snapshot could be
+ * older than the last commit of an executor killed in mid-commit.
+ */
+static int
+recover_txn(struct store_txn *txn, void *arg)
+{
+	struct recovery *rv = arg;
+	struct scan *s = &rv->scan;
+	int rc;
+
+	s->nlost = 0;
+	s->others = 0;
+	s->nalive = s->ndead = 0;
+	rv->nevents = 0;
+	if ((rc = store_each_running(txn, scan_fn, s)) != 0)
+		return rc;
+	if ((rc = reserve(rv, s->nlost)) != 0)
+		return rc;
+	for (size_t i = 0; i < s->nlost; i++)
+		if ((rc = lose(txn, rv, &s->lost[i])) != 0)
+			return rc;
 	return 0;
 }
 
@@ -172,24 +205,15 @@ int
 job_recover(job_store *store, uint64_t self, int *others,
     void (*ev)(const struct job_event *, void *), void *arg)
 {
-	struct scan s = { .dir = store->dir, .self = self };
-	struct lose_all l = { &s, NULL, NULL, 0 };
+	struct recovery rv = { .scan = { .dir = store->dir, .self = self } };
 	int rc;
 
-	*others = 0;
-	if ((rc = store_read(store->st, scan_txn, &s)) != 0 || s.nlost == 0)
-		goto out;
-	l.events = calloc(s.nlost, sizeof *l.events);
-	l.texts = calloc(s.nlost, sizeof *l.texts);
-	if (l.events == NULL || l.texts == NULL)
-		rc = ENOMEM;
-	else if ((rc = store_write(store->st, lose_txn, &l)) == 0)
-		for (size_t i = 0; i < l.nevents && ev; i++)
-			ev(&l.events[i], arg);
-out:
-	*others = s.others;
-	free(s.lost);
-	free(l.events);
-	free(l.texts);
+	rc = store_write(store->st, recover_txn, &rv);
+	for (size_t i = 0; rc == 0 && ev && i < rv.nevents; i++)
+		ev(&rv.events[i], arg);
+	*others = rv.scan.others;
+	free(rv.scan.lost);
+	free(rv.events);
+	free(rv.texts);
 	return rc;
 }

@@ -61,7 +61,7 @@ job_recur_preview(const struct job_spec *spec, job_time_t from,
     job_time_t *times, size_t n)
 {
 	struct job_cron cron;
-	job_time_t t = spec->run_at ? spec->run_at : from;
+	job_time_t t = spec->has_run_at ? spec->run_at : from;
 	int field, rc;
 
 	if (spec->cron == NULL && spec->every <= 0)

@@ -25,17 +25,17 @@ extern char **environ;
 /* Refuses files others could have changed: writable by group or others,
  * or owned by neither this user nor root. */
 static int
-check_owner_mode(const struct stat *sb, const char *what, const char *name,
-    char *why, size_t size)
+check_owner_mode(const struct stat *sb, const char *handler,
+    const char *what, char *why, size_t size)
 {
 	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(why, size, "%s %s is writable by group or others",
-		    what, name);
+		snprintf(why, size, "cannot run handler %s: %s is writable by "
+		    "group or others", handler, what);
 		return EPERM;
 	}
 	if (sb->st_uid != getuid() && sb->st_uid != 0) {
-		snprintf(why, size, "%s %s belongs to neither the user nor root",
-		    what, name);
+		snprintf(why, size, "cannot run handler %s: %s belongs to "
+		    "neither the user nor root", handler, what);
 		return EPERM;
 	}
 	return 0;
@@ -45,6 +45,7 @@ static int
 check_handler(const char *path, const char *handlers, const char *name,
     char *why, size_t size)
 {
+	char what[4200];
 	struct stat sb;
 	int rc;
 
@@ -54,8 +55,8 @@ check_handler(const char *path, const char *handlers, const char *name,
 		    handlers, strerror(rc));
 		return JOB_ENOHANDLER;
 	}
-	if ((rc = check_owner_mode(&sb, "handlers directory", handlers, why,
-	    size)) != 0)
+	snprintf(what, sizeof what, "handlers directory %s", handlers);
+	if ((rc = check_owner_mode(&sb, name, what, why, size)) != 0)
 		return rc;
 	if (stat(path, &sb) == -1) {
 		rc = errno;
@@ -67,7 +68,7 @@ check_handler(const char *path, const char *handlers, const char *name,
 		snprintf(why, size, "handler %s is not a regular file", name);
 		return EACCES;
 	}
-	if ((rc = check_owner_mode(&sb, "handler", name, why, size)) != 0)
+	if ((rc = check_owner_mode(&sb, name, "its file", why, size)) != 0)
 		return rc;
 	if (access(path, X_OK) == -1) {
 		snprintf(why, size, "handler %s is not executable", name);

@@ -17,6 +17,7 @@
  * job of a queue is then the first key with the queue's prefix.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,18 @@ check_version(struct store_txn *t, void *arg)
 	return version > JOB_SCHEMA_VERSION ? JOB_ESCHEMA : 0;
 }
 
+/* Handlers must not inherit the data file: LMDB leaves it open on exec. */
+static void
+set_cloexec(MDB_env *env)
+{
+	mdb_filehandle_t fd;
+	int flags;
+
+	if (mdb_env_get_fd(env, &fd) == 0 &&
+	    (flags = fcntl(fd, F_GETFD)) != -1)
+		fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
 int
 store_open(struct store **out, const char *dir, int create)
 {
@@ -110,6 +123,7 @@ store_open(struct store **out, const char *dir, int create)
 	mdb_env_set_mapsize(st->env, MAP_INITIAL);
 	rc = mdb_env_open(st->env, dir, MDB_NOTLS | MDB_NORDAHEAD, 0600);
 	if (rc == 0) {
+		set_cloexec(st->env);
 		mdb_reader_check(st->env, &dead);
 		rc = open_dbs(st, create);
 	} else

@@ -73,11 +73,11 @@ json_str(FILE *f, const char *name, const char *s)
 }
 
 static void
-json_time(FILE *f, const char *name, job_time_t t)
+json_time(FILE *f, const char *name, job_time_t t, int zero_is_null)
 {
 	char buf[64];
 
-	if (t == 0) {
+	if (t == 0 && zero_is_null) {
 		fprintf(f, ",\"%s\":null", name);
 		return;
 	}
@@ -121,10 +121,10 @@ fmt_json(FILE *f, const struct job *job)
 	putc(']', f);
 	json_str(f, "queue", job->queue ? job->queue : "default");
 	json_num(f, "priority", job->priority, 0);
-	json_time(f, "run_at", job->run_at);
-	json_time(f, "created_at", job->created_at);
-	json_time(f, "started_at", job->started_at);
-	json_time(f, "finished_at", job->finished_at);
+	json_time(f, "run_at", job->run_at, 0);
+	json_time(f, "created_at", job->created_at, 0);
+	json_time(f, "started_at", job->started_at, 1);
+	json_time(f, "finished_at", job->finished_at, 1);
 	json_num(f, "attempts", job->attempts, 0);
 	json_num(f, "max_attempts", job->max_attempts, 0);
 	json_secs(f, "timeout", job->timeout);

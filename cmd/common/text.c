@@ -145,11 +145,11 @@ detail_str(FILE *f, const char *name, const char *s)
 }
 
 static void
-detail_time(FILE *f, const char *name, job_time_t t)
+detail_time(FILE *f, const char *name, job_time_t t, int zero_is_null)
 {
 	char buf[64];
 
-	if (t == 0) {
+	if (t == 0 && zero_is_null) {
 		fprintf(f, "%s: null\n", name);
 		return;
 	}
@@ -187,10 +187,10 @@ fmt_detail(FILE *f, const struct job *job)
 	args_words(f, job);
 	fprintf(f, "\nqueue: %s\n", job->queue ? job->queue : "default");
 	detail_num(f, "priority", job->priority, 0);
-	detail_time(f, "run_at", job->run_at);
-	detail_time(f, "created_at", job->created_at);
-	detail_time(f, "started_at", job->started_at);
-	detail_time(f, "finished_at", job->finished_at);
+	detail_time(f, "run_at", job->run_at, 0);
+	detail_time(f, "created_at", job->created_at, 0);
+	detail_time(f, "started_at", job->started_at, 1);
+	detail_time(f, "finished_at", job->finished_at, 1);
 	detail_num(f, "attempts", job->attempts, 0);
 	detail_num(f, "max_attempts", job->max_attempts, 0);
 	detail_secs(f, "timeout", job->timeout);

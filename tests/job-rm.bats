@@ -1,0 +1,559 @@
+#!/usr/bin/env bats
+# job-rm.bats: removing jobs (SPEC "Removing: job-rm"): by id, a
+# recurring job by name, finished jobs by state and age; running jobs
+# only with -f, which stops their handler.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# Handlers started here that may outlive a failed test are killed after
+# it, before the helper's teardown.
+eval "helper_$(declare -f teardown)"
+teardown() {
+	local f
+	for f in "$TMP"/pid "$TMP"/child; do
+		[ -s "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null
+	done
+	helper_teardown
+}
+
+# usage_of PROG: the usage lines that head PROG's help.
+usage_of() {
+	"$1" -h | sed '/^ *-/,$d'
+}
+declare -gA USAGE=()
+
+# usage_error PROG: the last `run` was a command-line error of PROG:
+# exit 2, nothing on stdout, "PROG: ..." then the usage on stderr.
+usage_error() {
+	[ -n "${USAGE[$1]-}" ] || USAGE[$1]=$(usage_of "$1")
+	[ "$status" -eq 2 ] || { echo "status $status, want 2"; return 1; }
+	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
+	[[ ${stderr_lines[0]} == "$1: "* ]] ||
+		{ echo "message not prefixed: $stderr"; return 1; }
+	[ "${stderr#*$'\n'}" = "${USAGE[$1]}" ] ||
+		{ echo "no usage after the message: $stderr"; return 1; }
+}
+
+# try CMD...: as `run --separate-stderr`, only lighter, for the long
+# loops over bad input: sets status, output, stderr and stderr_lines.
+try() {
+	status=0
+	output=$("$@" 2>"$TMP/stderr") || status=$?
+	stderr=$(<"$TMP/stderr")
+	mapfile -t stderr_lines <"$TMP/stderr"
+}
+
+# rejected ARGS...: job-rm ARGS is a usage error.
+rejected() {
+	try job-rm "$@"
+	usage_error job-rm
+}
+
+# snap / unchanged: the whole store now, and whether it is still so.
+snap() {
+	job-list -a --json >"$TMP/snap"
+}
+unchanged() {
+	job-list -a --json | diff "$TMP/snap" -
+}
+
+# full_disk BLOCKS CMD...: runs CMD as if the disk were full after
+# BLOCKS KiB per file (RLIMIT_FSIZE, SIGXFSZ ignored), its output
+# through pipes, which the limit does not touch.
+full_disk() {
+	local blocks=$1 err rc=0
+	shift
+	{ err=$(bash -c 'trap "" XFSZ; ulimit -f "$0" || exit 99
+	    exec "$@" 2>&1 >&8 8>&-' "$blocks" "$@"); } 8>&1 || rc=$?
+	[ -z "$err" ] || printf '%s\n' "$err" >&2
+	return "$rc"
+}
+
+# ids ARGS...: the ids `job-list --json ARGS` shows, space-separated.
+ids() {
+	job-list --json "$@" |
+	    sed 's/^{"id":\([0-9]*\),.*/\1/' | paste -sd ' ' -
+}
+
+# gone ID...: those jobs are not in the store.
+gone() {
+	local id
+	for id; do
+		! job-list "$id" >/dev/null 2>&1 ||
+			{ echo "job $id is still there"; return 1; }
+	done
+}
+
+# alive PID: the process exists and is not a zombie (an orphan's exit
+# may wait a while for init to reap it).
+alive() {
+	local stat
+	stat=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	[[ $stat != Z* ]]
+}
+
+# done_failed_pending: job 1 done, 2 failed, 3 pending (due in an hour).
+done_failed_pending() {
+	handler ok 'exit 0'
+	handler bad 'exit 3'
+	job-add ok >/dev/null
+	job-add bad >/dev/null
+	job-schedule --in 1h ok >/dev/null
+	job-run --once 2>/dev/null
+	[ "$(state 1)" = done ]
+	[ "$(state 2)" = failed ]
+	[ "$(state 3)" = pending ]
+}
+
+# a_running_job [RUNNER ARGS...]: job 1 runs a handler that notes its
+# pid and its child's in $TMP, and any SIGTERM it gets in $TMP/got.
+a_running_job() {
+	handler block 'echo $$ >"$JOB_DB/../pid"
+trap "echo term >\"\$JOB_DB/../got\"; exit 0" TERM
+sleep 1000 &
+echo $! >"$JOB_DB/../child"
+wait'
+	job-add block >/dev/null
+	start_runner "$@"
+	poll 10 is_state 1 running
+	poll 10 test -s "$TMP/child"
+}
+
+# rm_older_than_1s_done: removes done jobs finished 1s ago, then checks
+# that job 1 is gone.
+rm_older_than_1s_done() {
+	job-rm --state done --older-than 1s && gone 1
+}
+
+@test "job-rm ID: the job is gone, silently, the others stay" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-add ok >/dev/null
+	job-add ok >/dev/null
+	run --separate-stderr job-rm 2
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	gone 2
+	[ "$(ids)" = "1 3" ]
+}
+
+@test "job-rm ID...: all of them" {
+	handler ok 'exit 0'
+	for i in 1 2 3 4; do job-add ok >/dev/null; done
+	run --separate-stderr job-rm 4 1 3
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(ids)" = 2 ]
+}
+
+@test "job-rm ID: whatever state the job is in but running" {
+	done_failed_pending
+	job-recur --every 1h ok >/dev/null
+	run --separate-stderr job-rm 1 2 3 4
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	gone 1 2 3 4
+	[ "$(job-list -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
+}
+
+@test "an unknown ID is an error (exit 1); the other ids are still removed" {
+	handler ok 'exit 0'
+	for i in 1 2 3; do job-add ok >/dev/null; done
+	run --separate-stderr job-rm 1 99 3
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "job-rm: job 99: no such job" ]
+	[ "$(ids)" = 2 ]
+}
+
+@test "an unknown ID first or last: the others are still removed" {
+	handler ok 'exit 0'
+	for i in 1 2 3; do job-add ok >/dev/null; done
+	run --separate-stderr job-rm 98 1 2 99
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = $'job-rm: job 98: no such job\njob-rm: job 99: no such job' ]
+	[ "$(ids)" = 3 ]
+}
+
+@test "an id removed twice: the second time it is unknown" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	run --separate-stderr job-rm 1
+	[ "$status" -eq 0 ]
+	run --separate-stderr job-rm 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "job-rm: job 1: no such job" ]
+}
+
+@test "a removed job's log goes with it" {
+	handler ok 'echo hello'
+	job-add ok >/dev/null
+	job-run --once 2>/dev/null
+	[ "$(job-list -l 1 | tail -n 1)" = hello ]
+	run job-rm 1
+	[ "$status" -eq 0 ]
+	run --separate-stderr job-list -l 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+}
+
+@test "bad ids are a usage error and remove nothing" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-add ok >/dev/null
+	snap
+	local id
+	for id in x 0 1x '' ' 1' 1.0 -- -1; do
+		echo "# '$id'"
+		rejected -- 1 "$id"
+	done
+	rejected -1
+	rejected 1 x 2
+	unchanged
+}
+
+@test "nothing to remove is a usage error" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	snap
+	rejected
+	rejected -f
+	rejected --
+	unchanged
+}
+
+@test "ids, --name and --state are one or another" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-recur --every 1h --name tick ok >/dev/null
+	job-run --once 2>/dev/null
+	snap
+	rejected --name tick 1
+	rejected --state done 1
+	rejected --state done --name tick
+	unchanged
+}
+
+@test "an unknown option is a usage error" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	snap
+	rejected -Z 1
+	rejected --bogus 1
+	rejected --name
+	rejected --state
+	rejected --state done --older-than
+	unchanged
+}
+
+@test "--name NAME removes that recurring job, and only it" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-recur --every 1h --name tick ok >/dev/null
+	job-recur --every 1h --name tock ok >/dev/null
+	job-recur --every 1h ok >/dev/null
+	run --separate-stderr job-rm --name tick
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(ids)" = "1 3 4" ]
+	# A recurring job named after its handler.
+	run --separate-stderr job-rm --name ok
+	[ "$status" -eq 0 ]
+	[ "$(ids)" = "1 3" ]
+	# The name is free again, for a new job.
+	run job-recur --every 1h --name tick ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+}
+
+@test "--name with an unknown name: exit 1, nothing removed" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-recur --every 1h --name tick ok >/dev/null
+	snap
+	for n in tock TICK tic; do
+		run --separate-stderr job-rm --name "$n"
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[[ $stderr == "job-rm: "* ]]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	unchanged
+}
+
+@test "--name is not a handler: a non-recurring job is not removed by name" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	snap
+	run --separate-stderr job-rm --name ok
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ $stderr == "job-rm: "* ]]
+	unchanged
+}
+
+@test "--state done removes every done job, and only them" {
+	done_failed_pending
+	job-add ok >/dev/null
+	job-run --once 2>/dev/null
+	[ "$(state 4)" = done ]
+	run --separate-stderr job-rm --state done
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(ids -a)" = "2 3" ]
+}
+
+@test "--state failed removes every failed job, and only them" {
+	done_failed_pending
+	run --separate-stderr job-rm --state failed
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(ids -a)" = "1 3" ]
+}
+
+@test "--state with no such jobs: exit 0, nothing removed" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	snap
+	run --separate-stderr job-rm --state done
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr job-rm --state failed
+	[ "$status" -eq 0 ]
+	unchanged
+}
+
+@test "--state takes only done or failed" {
+	done_failed_pending
+	snap
+	for s in pending running bogus '' Done done,failed; do
+		echo "# --state '$s'"
+		rejected --state "$s"
+	done
+	unchanged
+}
+
+@test "--state --older-than D: only jobs finished at least D ago" {
+	done_failed_pending
+	run --separate-stderr job-rm --state done --older-than 1h
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(ids -a)" = "1 2 3" ]
+	run --separate-stderr job-rm --state failed --older-than 1d
+	[ "$status" -eq 0 ]
+	[ "$(ids -a)" = "1 2 3" ]
+	# Once a second has passed, a 1s age takes the done job, not the
+	# failed one.
+	poll 10 rm_older_than_1s_done
+	[ "$(ids -a)" = "2 3" ]
+}
+
+@test "--older-than takes a DURATION" {
+	done_failed_pending
+	snap
+	for d in 0 -5m 1h30 30m1h 1.5h '' x; do
+		echo "# --older-than '$d'"
+		rejected --state done --older-than "$d"
+	done
+	unchanged
+}
+
+@test "--older-than goes with --state" {
+	done_failed_pending
+	snap
+	rejected --older-than 1h 1
+	rejected --older-than 1h --name x
+	rejected --older-than 1h
+	unchanged
+}
+
+@test "a running job is refused (exit 1) without -f" {
+	a_running_job
+	snap
+	run --separate-stderr job-rm 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ $stderr == "job-rm: "* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$(state 1)" = running ]
+	alive "$(cat "$TMP/pid")"
+	[ ! -e "$TMP/got" ]
+	unchanged
+}
+
+@test "a running job refused; the other ids are still removed" {
+	handler ok 'exit 0'
+	a_running_job
+	job-schedule --in 1h ok >/dev/null
+	run --separate-stderr job-rm 2 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ $stderr == "job-rm: "* ]]
+	gone 2
+	[ "$(state 1)" = running ]
+}
+
+@test "--state done never touches a running job" {
+	a_running_job
+	run --separate-stderr job-rm --state done
+	[ "$status" -eq 0 ]
+	[ "$(state 1)" = running ]
+}
+
+@test "-f: a running job is gone, its handler's process group gets SIGTERM" {
+	a_running_job
+	local pid child
+	pid=$(cat "$TMP/pid")
+	child=$(cat "$TMP/child")
+	run --separate-stderr job-rm -f 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	gone 1
+	poll 10 test -s "$TMP/got"
+	[ "$(cat "$TMP/got")" = term ]
+	# The whole group: the handler's child too.
+	poll 10 eval '! alive "$pid" && ! alive "$child"'
+}
+
+@test "--force is -f" {
+	a_running_job
+	run --separate-stderr job-rm --force 1
+	[ "$status" -eq 0 ]
+	gone 1
+	poll 10 test -s "$TMP/got"
+}
+
+@test "-f: the job stays gone once its handler has stopped" {
+	a_running_job
+	handler ok 'exit 0'
+	run --separate-stderr job-rm -f 1
+	[ "$status" -eq 0 ]
+	# The executor (one slot) can take the next job only once the
+	# removed one has stopped.
+	job-add ok >/dev/null
+	poll 10 is_state 2 done
+	gone 1
+	[ "$(job-list -c)" = $'pending 0\nrunning 0\ndone 1\nfailed 0' ]
+}
+
+@test "-f: a handler that ignores SIGTERM is killed after the grace" {
+	handler stubborn 'trap "" TERM
+echo $$ >"$JOB_DB/../pid"
+sleep 1000 &
+echo $! >"$JOB_DB/../child"
+wait'
+	job-add stubborn >/dev/null
+	start_runner --grace 1s
+	poll 10 is_state 1 running
+	poll 10 test -s "$TMP/child"
+	local pid child
+	pid=$(cat "$TMP/pid")
+	child=$(cat "$TMP/child")
+	run --separate-stderr job-rm -f 1
+	[ "$status" -eq 0 ]
+	gone 1
+	poll 10 eval '! alive "$pid" && ! alive "$child"'
+}
+
+@test "-f on jobs that are not running removes them as usual" {
+	done_failed_pending
+	run --separate-stderr job-rm -f 1 2 3
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	gone 1 2 3
+}
+
+@test "--name: a running recurring job is refused without -f, removed with it" {
+	handler tick 'echo $$ >"$JOB_DB/../pid"
+trap "echo term >\"\$JOB_DB/../got\"; exit 0" TERM
+sleep 1000 &
+echo $! >"$JOB_DB/../child"
+wait'
+	job-recur --every 1h --name ticker tick >/dev/null
+	start_runner
+	poll 10 is_state 1 running
+	poll 10 test -s "$TMP/child"
+	run --separate-stderr job-rm --name ticker
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ $stderr == "job-rm: "* ]]
+	[ "$(state 1)" = running ]
+	run --separate-stderr job-rm -f --name ticker
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	gone 1
+	poll 10 test -s "$TMP/got"
+}
+
+@test "a store that does not exist: an id is unknown; --state removes nothing; no store made" {
+	run --separate-stderr job-rm 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "job-rm: job 1: no such job" ]
+	run --separate-stderr job-rm --name x
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ $stderr == "job-rm: "* ]]
+	run --separate-stderr job-rm --state done
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ ! -e "$JOB_DB" ]
+}
+
+@test "a full disk: exit 1, a clean message, the store unchanged" {
+	done_failed_pending
+	snap
+	run --separate-stderr full_disk 0 job-rm 3
+	if [ "$status" -eq 0 ]; then
+		# It fitted after all: then it is done, and said nothing.
+		[ "$output" = "" ]
+		gone 3
+	else
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[[ $stderr == "job-rm: "* ]]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		unchanged
+	fi
+	snap
+	run --separate-stderr full_disk 0 job-rm --state done
+	if [ "$status" -ne 0 ]; then
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[[ $stderr == "job-rm: "* ]]
+		unchanged
+	fi
+}
+
+@test "a store path that is a file: exit 1, a clean message" {
+	printf 'x' >"$TMP/file"
+	run --separate-stderr job-rm -d "$TMP/file" 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "job-rm: $TMP/file: Not a directory" ]
+	[ "$(cat "$TMP/file")" = x ]
+}
+
+@test "-d DIR is the store" {
+	handler ok 'exit 0'
+	job-add -d "$TMP/other" ok >/dev/null
+	job-add ok >/dev/null
+	run --separate-stderr job-rm -d "$TMP/other" 1
+	[ "$status" -eq 0 ]
+	[ "$(job-list -d "$TMP/other" -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
+	[ "$(ids)" = 1 ]
+}

@@ -1,0 +1,274 @@
+#!/usr/bin/env bats
+# job-run: executors that die, and many executors and enqueuers on one
+# store (SPEC.md, "Executing: job-run").
+
+bats_require_minimum_version 1.5.0
+
+load helper
+
+# Wrap the shared setup and teardown: EXTRA_PIDS are handlers orphaned by
+# a killed executor, killed before the runners are stopped.
+eval "helper_$(declare -f setup)"
+eval "helper_$(declare -f teardown)"
+setup() {
+	helper_setup
+	EXTRA_PIDS=()
+}
+teardown() {
+	local pid
+	for pid in ${EXTRA_PIDS[@]+"${EXTRA_PIDS[@]}"}; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	helper_teardown
+}
+
+# jf ID KEY: one JSON field of a job, raw (null for null).
+jf() {
+	job-list --json "$1" | jq -r ".$2"
+}
+
+# epoch RFC3339: seconds since the epoch.
+epoch() {
+	date -d "$1" +%s
+}
+
+TIME_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})'
+
+# once ARGS: job-run --once, its stderr appended to $TMP/run.log.
+once() {
+	job-run --once "$@" 2>>"$TMP/run.log"
+}
+
+has_file() {
+	[ -s "$1" ]
+}
+
+# counts P R D F: the exact output of job-list -c.
+counts() {
+	printf 'pending %s\nrunning %s\ndone %s\nfailed %s\n' "$@"
+}
+
+is_count() {
+	[ "$(job-list -c)" = "$(counts "$@")" ]
+}
+
+# done_at_least N: for poll.
+done_at_least() {
+	[ "$(job-list -c | sed -n 's/^done //p')" -ge "$1" ]
+}
+
+# kill9 PID: SIGKILL a runner and reap it.
+kill9() {
+	kill -KILL "$1"
+	wait "$1" || true
+}
+
+# lost_error TEXT: last_error says the executor was lost.
+is_lost_error() {
+	[[ "$1" =~ [Ee]xecutor ]] && [[ "$1" == *lost* ]]
+}
+
+# The first attempt hangs (its pid in $TMP/pid1, to be killed by the
+# test), later ones succeed.
+hang_once_handler() {
+	handler hang 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"
+if [ "$JOB_ATTEMPT" = 1 ]; then echo $$ >"$TMP/pid1"; exec sleep 30; fi
+echo ran again'
+}
+
+# orphan: remembers the first attempt's handler, orphaned by the kill.
+orphan() {
+	poll 5 has_file "$TMP/pid1"
+	EXTRA_PIDS+=("$(cat "$TMP/pid1")")
+}
+
+@test "a job of an executor killed with -9 is taken back by another executor and run" {
+	hang_once_handler
+	job-add hang
+	start_runner
+	local a=$RUNNER_PID
+	poll 5 is_state 1 running
+	orphan
+	start_runner
+	kill9 "$a"
+	poll 10 is_state 1 done
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 max_attempts)" = 1 ]
+	[ "$(jf 1 last_exit)" = 0 ]
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
+	[ "$(job-list -c)" = "$(counts 0 0 1 0)" ]
+	grep -qE ' event=lost (.* )?job=1( |$)' "$TMP/run.log"
+	run job-list -l 1
+	[ "${lines[-1]}" = "ran again" ]
+}
+
+@test "a lost job is pending again, due, with the loss recorded, while another executor serves the store" {
+	hang_once_handler
+	job-add hang
+	start_runner
+	local a=$RUNNER_PID
+	poll 5 is_state 1 running
+	orphan
+	# This one serves another queue: it recovers the job but leaves it.
+	start_runner -q other
+	kill9 "$a"
+	poll 10 is_state 1 pending
+	[ "$(jf 1 attempts)" = 1 ]
+	[ "$(jf 1 max_attempts)" = 1 ]
+	is_lost_error "$(jf 1 last_error)"
+	[[ "$(jf 1 last_error)" == *hang* ]]
+	[ "$(epoch "$(jf 1 run_at)")" -le "$(date +%s)" ]
+	# The loss used no retry: the -r 0 job runs again and is done.
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = done ]
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
+}
+
+@test "a job left running by a killed executor is recovered at the next start" {
+	hang_once_handler
+	job-add -r 0 hang
+	start_runner
+	poll 5 is_state 1 running
+	orphan
+	kill9 "$RUNNER_PID"
+	# Nobody serves the store: it stays running.
+	[ "$(state 1)" = running ]
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = done ]
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 max_attempts)" = 1 ]
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
+	grep -qE ' event=lost (.* )?job=1( |$)' "$TMP/run.log"
+}
+
+@test "a lost job does not use up a retry: a failure after it is still retried" {
+	handler hang 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"
+if [ "$JOB_ATTEMPT" = 1 ]; then echo $$ >"$TMP/pid1"; exec sleep 30; fi
+exit 5'
+	job-add -r 1 hang
+	start_runner
+	poll 5 is_state 1 running
+	orphan
+	kill9 "$RUNNER_PID"
+	once
+	# attempt 2 failed: one retry left
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 last_exit)" = 5 ]
+	start_runner
+	poll 10 is_state 1 failed
+	[ "$(jf 1 attempts)" = 3 ]
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2\n3')" ]
+}
+
+@test "a job lost 5 times in a row is failed" {
+	# The handler kills its executor every time.
+	handler killer 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"; kill -9 "$PPID"'
+	job-add -r 3 killer
+	for i in 1 2 3 4 5; do
+		run once
+		[ "$status" -eq 137 ]
+		[ "$(jf 1 state)" = running ]
+	done
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = failed ]
+	[ "$(jf 1 attempts)" = 5 ]
+	is_lost_error "$(jf 1 last_error)"
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2\n3\n4\n5')" ]
+	[ "$(job-list -c)" = "$(counts 0 0 0 1)" ]
+}
+
+# once_until_attempts N: for poll; runs job-run --once (a retry may not
+# be due yet) until the job has N attempts.
+once_until_attempts() {
+	once || true
+	[ "$(jf 1 attempts)" -ge "$1" ]
+}
+
+@test "an attempt that ends between losses breaks the row of losses" {
+	handler killer 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"
+case $JOB_ATTEMPT in
+5) exit 1 ;;
+10) exit 0 ;;
+*) kill -9 "$PPID" ;;
+esac'
+	job-add -r 5 killer
+	for i in 1 2 3 4; do
+		run once
+		[ "$status" -eq 137 ]
+	done
+	# Recovers the 4th loss; attempt 5 fails, with a retry left.
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 5 ]
+	[ "$(jf 1 last_exit)" = 1 ]
+	# Attempts 6 to 9 are lost: four in a row, not five.
+	poll 5 once_until_attempts 6
+	for i in 7 8 9; do
+		run once
+		[ "$status" -eq 137 ]
+	done
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = done ]
+	[ "$(jf 1 attempts)" = 10 ]
+	[ "$(tr '\n' ' ' <"$TMP/attempts")" = "1 2 3 4 5 6 7 8 9 10 " ]
+}
+
+@test "two executors and four enqueuers: each of 300 jobs is done exactly once" {
+	handler rec 'echo "$JOB_ID" >>"$TMP/ran"'
+	start_runner -j 2
+	start_runner -j 2
+	local pids=() i
+	for i in 1 2 3 4; do
+		(for n in $(seq 75); do job-add rec "$i" "$n" || exit 1; done >"$TMP/ids.$i") &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	[ "$(cat "$TMP"/ids.* | sort -u | wc -l)" -eq 300 ]
+	poll 60 is_count 0 0 300 0
+	[ "$(wc -l <"$TMP/ran")" -eq 300 ]
+	[ "$(sort -n "$TMP/ran" | uniq -d)" = "" ]
+	[ "$(sort -n "$TMP/ran")" = "$(cat "$TMP"/ids.* | sort -n)" ]
+	[ "$(job-list --json -a | jq -r .attempts | sort -u)" = 1 ]
+	# One whole line per event, even with two executors writing to one
+	# file: no line torn by the other's.
+	run grep -vE "^$TIME_RE event=[a-z]+( [a-z_]+=(\"[^\"]*\"|[^ \"]*))*\$" "$TMP/run.log"
+	echo "torn lines: $output" >&2
+	[ "$output" = "" ]
+	[ "$(grep -c ' event=done ' "$TMP/run.log")" -eq 300 ]
+	! grep -q ' event=lost ' "$TMP/run.log"
+}
+
+@test "executors killed with -9 amid many jobs: every job is run and recorded done once" {
+	handler rec 'echo "$JOB_ID" >>"$TMP/ran"; sleep 0.05'
+	start_runner -j 2
+	local round a
+	# Five rounds: an executor dies amid the work and only the first
+	# one, which serves throughout, is left to take its jobs back.
+	for round in 1 2 3 4 5; do
+		seq 12 | job-add --each rec >/dev/null
+		job-run -j 2 2>>"$TMP/run.log" &
+		a=$!
+		RUN_PIDS+=("$a")
+		poll 20 done_at_least $(((round - 1) * 12 + 4))
+		kill9 "$a"
+		poll 10 is_count 0 0 $((round * 12)) 0 || {
+			echo "round $round"; job-list -c; job-list
+			tail -20 "$TMP/run.log"; false
+		} >&2
+	done
+	# At least once each; more than once only for the (at most two)
+	# jobs each killed executor was running.
+	[ "$(sort -un "$TMP/ran")" = "$(seq 60)" ]
+	[ "$(sort -n "$TMP/ran" | uniq -d | wc -l)" -le 10 ]
+	[ "$(wc -l <"$TMP/ran")" -le 70 ]
+	[ "$(job-list --json -a | jq -r .state | sort -u)" = done ]
+}

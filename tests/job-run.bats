@@ -1,0 +1,894 @@
+#!/usr/bin/env bats
+# job-run: executing jobs (SPEC.md, "Executing: job-run", and job-rm -f).
+
+bats_require_minimum_version 1.5.0
+
+load helper
+
+# Wrap the shared setup and teardown: EXTRA_PIDS are processes a test
+# leaves behind on purpose (none here but kept for symmetry with the
+# recovery file), killed before the runners are stopped.
+eval "helper_$(declare -f setup)"
+eval "helper_$(declare -f teardown)"
+setup() {
+	helper_setup
+	EXTRA_PIDS=()
+}
+teardown() {
+	local pid
+	for pid in ${EXTRA_PIDS[@]+"${EXTRA_PIDS[@]}"}; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	helper_teardown
+}
+
+# jf ID KEY: one JSON field of a job, raw (null for null).
+jf() {
+	job-list --json "$1" | jq -r ".$2"
+}
+
+# epoch RFC3339: seconds since the epoch.
+epoch() {
+	date -d "$1" +%s
+}
+
+# once ARGS: job-run --once, its stderr appended to $TMP/run.log.
+once() {
+	job-run --once "$@" 2>>"$TMP/run.log"
+}
+
+# now_ns: the current time in nanoseconds.
+now_ns() {
+	date +%s%N
+}
+
+# gone PID: the process no longer exists (a zombie counts as gone: PID 1
+# in a container may not reap orphans).
+gone() {
+	local s
+	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "${s%% *}" = Z ]
+}
+
+# has_file FILE: for poll; FILE exists and is not empty.
+has_file() {
+	[ -s "$1" ]
+}
+
+# counts P R D F: the exact output of job-list -c.
+counts() {
+	printf 'pending %s\nrunning %s\ndone %s\nfailed %s\n' "$@"
+}
+
+# is_count P R D F: for poll.
+is_count() {
+	[ "$(job-list -c)" = "$(counts "$@")" ]
+}
+
+# stop_with SIGNAL: sends SIGNAL to the last runner and waits for it;
+# its exit status is left in STOP_STATUS.
+stop_with() {
+	kill -"$1" "$RUNNER_PID"
+	STOP_STATUS=0
+	wait "$RUNNER_PID" || STOP_STATUS=$?
+}
+
+# ticks PID: CPU time (utime + stime, in clock ticks) of all its threads.
+ticks() {
+	local t sum=0 f
+	for f in /proc/"$1"/task/*/stat; do
+		t=$(sed 's/.*) //' "$f" | awk '{ print $12 + $13 }')
+		sum=$((sum + t))
+	done
+	echo "$sum"
+}
+
+# wakeups PID: context switches of all its threads.
+wakeups() {
+	cat /proc/"$1"/task/*/status |
+	    awk '/ctxt_switches/ { n += $2 } END { print n }'
+}
+
+# observe SECONDS: a fixed observation window, used only to measure that
+# an idle runner does nothing (no event can end the wait: the point is
+# that nothing happens).  read -t on a private FIFO rather than sleep.
+observe() {
+	local f="$TMP/observe.fifo"
+	mkfifo "$f"
+	read -r -t "$1" <>"$f" || true
+	rm -f "$f"
+}
+
+# Time at the start of every event line.
+TIME_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})'
+
+# event_line EVENT JOB: the one event line for that job (fails unless
+# exactly one).
+event_line() {
+	local lines
+	lines=$(grep -E " event=$1 (.* )?job=$2( |$)" "$TMP/run.log" || true)
+	[ -n "$lines" ] && [ "$(printf '%s\n' "$lines" | wc -l)" -eq 1 ] ||
+	    { echo "want one event=$1 job=$2 in:" >&2; cat "$TMP/run.log" >&2; return 1; }
+	printf '%s\n' "$lines"
+}
+
+# header N OUTCOME_RE: the regex of the log line heading attempt N.
+header() {
+	echo "^== attempt $1 at $TIME_RE: $2 *==\$"
+}
+
+# --- command line -----------------------------------------------------------
+
+@test "job-run -h prints usage on stdout and exits 0" {
+	run --separate-stderr job-run -h
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: job-run "* ]]
+	[ "$stderr" = "" ]
+	run --separate-stderr job-run --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: job-run "* ]]
+}
+
+@test "job-run with a wrong command line exits 2 with a prefixed message" {
+	for args in "--bogus" "--keep 0" "--keep -5m" "--grace 1h30" \
+	    "--grace x" "-j 0" "-j x" "extra"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr job-run --once $args
+		echo "args: $args" >&2
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[[ "$stderr" == "job-run: "* ]]
+	done
+	[ ! -e "$JOB_DB" ]
+}
+
+@test "job-run --once creates a missing store (0700, files 0600) and exits 0" {
+	run --separate-stderr job-run --once
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ -d "$JOB_DB" ]
+	[ "$(stat -c %a "$JOB_DB")" = 700 ]
+	[ "$(find "$JOB_DB" -type f ! -perm 600)" = "" ]
+	[ "$(job-list -c)" = "$(counts 0 0 0 0)" ]
+}
+
+@test "job-run -d serves that store, not JOB_DB" {
+	handler ok 'exit 0'
+	job-add -d "$TMP/other" ok
+	job-add ok
+	run --separate-stderr job-run --once -d "$TMP/other"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(job-list -d "$TMP/other" -c)" = "$(counts 0 0 1 0)" ]
+	[ "$(job-list -c)" = "$(counts 1 0 0 0)" ]
+}
+
+@test "job-run -H runs handlers from that directory" {
+	mkdir -m 755 "$TMP/h2"
+	printf '#!/bin/sh\necho from-h2\n' >"$TMP/h2/only"
+	chmod 755 "$TMP/h2/only"
+	job-add -H "$TMP/h2" only
+	job-run --once -H "$TMP/h2"
+	[ "$(state 1)" = done ]
+	run job-list -l 1
+	[ "${lines[1]}" = from-h2 ]
+}
+
+# --- the handler's process ------------------------------------------------------
+
+@test "handler gets its args exactly, with no shell" {
+	handler args 'for a in "$@"; do printf "<%s>\n" "$a"; done >"$TMP/args"'
+	job-add args 'a b' '' '*' '$HOME' "it's" 'x;y' -n "$(printf 'new\nline')" '`id`'
+	run once
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(cat "$TMP/args")" = "$(printf '%s\n' '<a b>' '<>' '<*>' '<$HOME>' \
+	    "<it's>" '<x;y>' '<-n>' '<new' 'line>' '<`id`>')" ]
+	[ "$(state 1)" = done ]
+}
+
+@test "handler stdin is the payload (-i FILE, -i -)" {
+	handler cat 'cat >"$TMP/in.$JOB_ID"'
+	printf 'line 1\nline 2\000bin\377\n' >"$TMP/payload"
+	job-add -i "$TMP/payload" cat
+	printf 'from stdin' | job-add -i - cat
+	once
+	cmp "$TMP/payload" "$TMP/in.1"
+	[ "$(cat "$TMP/in.2")" = "from stdin" ]
+	[ "$(job-list -c)" = "$(counts 0 0 2 0)" ]
+}
+
+@test "handler stdin is /dev/null without a payload" {
+	handler nul 'readlink /proc/$$/fd/0 >"$TMP/stdin"; cat >"$TMP/in"'
+	job-add nul
+	once </dev/zero
+	[ "$(cat "$TMP/stdin")" = /dev/null ]
+	[ ! -s "$TMP/in" ]
+	[ "$(state 1)" = done ]
+}
+
+@test "handler environment: job-run's plus JOB_ID, JOB_HANDLER, JOB_ATTEMPT, JOB_QUEUE, JOB_RUN_AT, JOB_DB" {
+	handler envh 'env | grep "^JOB_" | grep -v "^JOB_HANDLERS=" | sort >"$TMP/env"; echo "FOO=$FOO" >>"$TMP/env"'
+	job-add envh
+	job-add -q q1 envh
+	FOO=bar once -q q1
+	[ "$(cat "$TMP/env")" = "$(printf '%s\n' \
+	    JOB_ATTEMPT=1 \
+	    "JOB_DB=$JOB_DB" \
+	    JOB_HANDLER=envh \
+	    JOB_ID=2 \
+	    JOB_QUEUE=q1 \
+	    "JOB_RUN_AT=$(epoch "$(jf 2 run_at)")" \
+	    FOO=bar)" ]
+	[ "$(state 1)" = pending ]
+	[ "$(state 2)" = done ]
+}
+
+@test "handler environment: JOB_DB is the store given with -d" {
+	handler envh 'echo "$JOB_DB" >"$TMP/db"'
+	job-add -d "$TMP/s2" envh
+	env -u JOB_DB job-run --once -d "$TMP/s2"
+	[ "$(cat "$TMP/db")" = "$TMP/s2" ]
+}
+
+@test "handler environment: JOB_NAME for a recurring job, which stays pending" {
+	handler envh 'echo "$JOB_NAME $JOB_HANDLER $JOB_ATTEMPT" >"$TMP/env"'
+	job-recur --every 1h --name nightly envh
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(cat "$TMP/env")" = "nightly envh 1" ]
+	[ "$(state 1)" = pending ]
+	[ "$(jf 1 runs)" = 1 ]
+	[ "$(jf 1 failures)" = 0 ]
+	[ "$(jf 1 last_exit)" = 0 ]
+	[ "$(jf 1 last_error)" = null ]
+}
+
+@test "handler runs in a new process group" {
+	handler pg 'echo "$$ $(sed "s/.*) //" /proc/$$/stat | cut -d" " -f3)" >"$TMP/pg"'
+	job-add pg
+	once
+	read -r pid pgid <"$TMP/pg"
+	[ "$pid" = "$pgid" ]
+	[ "$pgid" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]
+}
+
+@test "handler does not inherit descriptors of the store" {
+	handler fds 'ls -l /proc/$$/fd/ >"$TMP/fds"'
+	job-add fds
+	once
+	[ -s "$TMP/fds" ]
+	run grep -F "$JOB_DB" "$TMP/fds"
+	echo "store descriptors in the handler: $output" >&2
+	[ "$output" = "" ]
+}
+
+@test "handler symlinked into the handlers directory runs" {
+	mkdir -m 755 "$TMP/real"
+	printf '#!/bin/sh\necho via-link\n' >"$TMP/real/target"
+	chmod 755 "$TMP/real/target"
+	ln -s "$TMP/real/target" "$JOB_HANDLERS/linked"
+	job-add linked
+	once
+	[ "$(state 1)" = done ]
+	run job-list -l 1
+	[ "${lines[1]}" = via-link ]
+}
+
+# --- outcomes -----------------------------------------------------------------
+
+@test "exit 0: done, outcome recorded, output in the log under its header" {
+	handler ok 'echo hello; echo oops >&2; echo again'
+	job-add ok
+	run once
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(job-list -c)" = "$(counts 0 0 1 0)" ]
+	[ "$(jf 1 state)" = done ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[ "$(jf 1 max_attempts)" = 1 ]
+	[ "$(jf 1 last_exit)" = 0 ]
+	[ "$(jf 1 last_signal)" = null ]
+	[ "$(jf 1 last_error)" = null ]
+	[ "$(field 1 state)" = done ]
+	[ "$(field 1 last_exit)" = 0 ]
+	run job-list -l 1
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[0]}" =~ $(header 1 'exit 0 after [0-9]+(\.[0-9]+)?s') ]]
+	[ "${lines[1]}" = hello ]
+	[ "${lines[2]}" = oops ]
+	[ "${lines[3]}" = again ]
+}
+
+@test "non-zero exit with no retries: failed, last_exit, last_error names the handler" {
+	handler fails 'echo bad; exit 3'
+	job-add fails
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(job-list -c)" = "$(counts 0 0 0 1)" ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[ "$(jf 1 last_exit)" = 3 ]
+	[ "$(jf 1 last_signal)" = null ]
+	[[ "$(jf 1 last_error)" == *fails* ]]
+	run job-list -l 1
+	[[ "${lines[0]}" =~ $(header 1 'exit 3 after [0-9.]+s') ]]
+	[ "${lines[1]}" = bad ]
+	# It stays failed: another run does not touch it.
+	once
+	[ "$(jf 1 state)" = failed ]
+	[ "$(jf 1 attempts)" = 1 ]
+}
+
+@test "killed by a signal: failed, last_signal, last_error names the handler" {
+	handler sig 'kill -9 $$'
+	job-add sig
+	once
+	[ "$(jf 1 state)" = failed ]
+	[ "$(jf 1 last_signal)" = 9 ]
+	[ "$(jf 1 last_exit)" = null ]
+	[[ "$(jf 1 last_error)" == *sig* ]]
+	run job-list -l 1
+	[[ "${lines[0]}" =~ $(header 1 'signal 9 after [0-9.]+s') ]]
+}
+
+@test "unregistered handler (job-add -f): attempt fails with 'not registered'" {
+	job-add -f ghost
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = failed ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[[ "$(jf 1 last_error)" == *ghost* ]]
+	[[ "$(jf 1 last_error)" == *"not registered"* ]]
+	[ "$(jf 1 last_exit)" = null ]
+	[ "$(jf 1 last_signal)" = null ]
+	run job-list -l 1
+	[[ "${lines[0]}" =~ $(header 1 'error') ]]
+}
+
+@test "unregistered handler is retried while attempts remain" {
+	job-add -f -r 1 ghost
+	once
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[[ "$(jf 1 last_error)" == *"not registered"* ]]
+}
+
+@test "handler that is not executable: attempt fails, naming the handler" {
+	handler noexec 'echo ran >"$TMP/ran"'
+	chmod 644 "$JOB_HANDLERS/noexec"
+	job-add -f noexec
+	once
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *noexec* ]]
+	[ ! -e "$TMP/ran" ]
+}
+
+@test "handler writable by group or others is refused" {
+	handler gw 'echo ran >"$TMP/ran"'
+	handler ow 'echo ran >"$TMP/ran"'
+	chmod 775 "$JOB_HANDLERS/gw"
+	chmod 757 "$JOB_HANDLERS/ow"
+	job-add -f gw
+	job-add -f ow
+	once
+	[ ! -e "$TMP/ran" ]
+	for id in 1 2; do
+		[ "$(jf $id state)" = failed ]
+		[ "$(jf $id last_exit)" = null ]
+	done
+	[[ "$(jf 1 last_error)" == *gw*"writable by group or others"* ]]
+	[[ "$(jf 2 last_error)" == *ow*"writable by group or others"* ]]
+}
+
+@test "handler symlinked to a file writable by others is refused" {
+	mkdir -m 755 "$TMP/real"
+	printf '#!/bin/sh\necho ran >"$TMP/ran"\n' >"$TMP/real/target"
+	chmod 777 "$TMP/real/target"
+	ln -s "$TMP/real/target" "$JOB_HANDLERS/linked"
+	job-add -f linked
+	once
+	[ ! -e "$TMP/ran" ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *linked*"writable by group or others"* ]]
+}
+
+@test "handlers directory writable by group or others: handlers are refused" {
+	handler ok 'echo ran >"$TMP/ran"'
+	chmod 775 "$JOB_HANDLERS"
+	job-add -f ok
+	once
+	[ ! -e "$TMP/ran" ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *ok* ]]
+	[[ "$(jf 1 last_error)" == *"writable by group or others"* ]]
+}
+
+@test "handler belonging to neither the user nor root is refused" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to chown"
+	handler foreign 'echo ran >"$TMP/ran"'
+	chown nobody "$JOB_HANDLERS/foreign"
+	job-add -f foreign
+	once
+	[ ! -e "$TMP/ran" ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *foreign*"belongs to neither the user nor root"* ]]
+}
+
+# --- retries --------------------------------------------------------------------
+
+@test "retries: JOB_ATTEMPT counts up, backoff 1 s then 2 s (+25%), then failed" {
+	handler flaky 'echo "$JOB_ATTEMPT $(date +%s%N)" >>"$TMP/starts"; exit 1'
+	job-add -r 2 flaky
+	[ "$(jf 1 max_attempts)" = 3 ]
+	# --once leaves a retry that comes due later for the next run.
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[ "$(jf 1 last_exit)" = 1 ]
+	[[ "$(jf 1 last_error)" == *flaky* ]]
+	# run_at is finish + [1 s, 1.25 s]; both shown in whole seconds.
+	local d
+	d=$(($(epoch "$(jf 1 run_at)") - $(epoch "$(jf 1 finished_at)")))
+	[ "$d" -ge 1 ] && [ "$d" -le 2 ]
+	event_line retry 1
+
+	start_runner
+	poll 10 sh -c '[ "$(job-list --json 1 | jq .attempts)" = 2 ]'
+	[ "$(jf 1 state)" = pending ]
+	d=$(($(epoch "$(jf 1 run_at)") - $(epoch "$(jf 1 finished_at)")))
+	[ "$d" -ge 2 ] && [ "$d" -le 3 ]
+	poll 10 is_state 1 failed
+	[ "$(jf 1 attempts)" = 3 ]
+	[ "$(jf 1 max_attempts)" = 3 ]
+	[ "$(cut -d' ' -f1 "$TMP/starts" | tr '\n' ' ')" = "1 2 3 " ]
+	# Never before their time: each retry waits its backoff after the
+	# previous attempt started (and so finished later still).
+	local s1 s2 s3
+	{ read -r _ s1; read -r _ s2; read -r _ s3; } <"$TMP/starts"
+	[ $((s2 - s1)) -ge 1000000000 ]
+	[ $((s3 - s2)) -ge 2000000000 ]
+	run job-list -l 1
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^== attempt ')" -eq 3 ]
+	event_line fail 1
+}
+
+@test "a retry that succeeds: done, last outcome is the success" {
+	handler second '[ "$JOB_ATTEMPT" -ge 2 ] || exit 7; echo fine'
+	job-add -r 3 second
+	start_runner
+	poll 10 is_state 1 done
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 max_attempts)" = 4 ]
+	[ "$(jf 1 last_exit)" = 0 ]
+	[ "$(jf 1 last_error)" = null ]
+	run job-list -l 1
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" =~ $(header 1 'exit 7 after [0-9.]+s') ]]
+	[[ "${lines[1]}" =~ $(header 2 'exit 0 after [0-9.]+s') ]]
+	[ "${lines[2]}" = fine ]
+}
+
+# --- timeouts -------------------------------------------------------------------
+
+@test "timeout kills the handler's whole group; the attempt fails with 'timeout'" {
+	handler slow 'echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; sleep 60'
+	job-add -t 1s slow
+	run once --grace 1s
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = failed ]
+	[ "$(jf 1 timeout)" = 1 ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+	[[ "$(jf 1 last_error)" == *slow* ]]
+	poll 5 gone "$(cat "$TMP/pid")"
+	poll 5 gone "$(cat "$TMP/gc")"
+	run job-list -l 1
+	[[ "${lines[0]}" =~ $(header 1 'timeout after ([0-9.]+)s') ]]
+	# Never before its time.
+	[ "${BASH_REMATCH[3]%%.*}" -ge 1 ]
+	event_line timeout 1
+}
+
+@test "timeout: a handler ignoring SIGTERM is killed after the grace" {
+	handler stubborn 'trap "" TERM; echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; wait'
+	job-add -t 1s stubborn
+	local t0
+	t0=$(now_ns)
+	run once --grace 1s
+	[ "$status" -eq 0 ]
+	# timeout 1 s + grace 1 s, never less
+	[ $(($(now_ns) - t0)) -ge 2000000000 ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+	poll 5 gone "$(cat "$TMP/pid")"
+	poll 5 gone "$(cat "$TMP/gc")"
+}
+
+@test "timeout with retries left: pending again" {
+	handler slow 'sleep 60'
+	job-add -t 1s -r 1 slow
+	once --grace 1s
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+}
+
+# --- choosing jobs ----------------------------------------------------------------
+
+@test "-j 1 runs highest priority first, then earliest run_at, then lowest id" {
+	handler order 'echo "$JOB_ID" >>"$TMP/order"'
+	local now
+	now=$(date +%s)
+	job-add order                                        # 1: p0, now
+	job-add -p 5 order                                   # 2: p5, now
+	job-schedule --at "@$((now - 100))" order            # 3: p0, -100
+	job-schedule -p 5 --at "@$((now - 200))" order       # 4: p5, -200
+	job-add -p -1 order                                  # 5: p-1, now
+	job-schedule --at "@$((now - 200))" order            # 6: p0, -200
+	job-schedule --at "@$((now - 100))" order            # 7: p0, -100
+	run once -j 1
+	[ "$status" -eq 0 ]
+	[ "$(tr '\n' ' ' <"$TMP/order")" = "4 2 6 3 7 1 5 " ]
+	[ "$(job-list -c)" = "$(counts 0 0 7 0)" ]
+}
+
+@test "-q serves only the named queues" {
+	handler q 'echo "$JOB_ID $JOB_QUEUE" >>"$TMP/ran"'
+	job-add -q a q
+	job-add -q b q
+	job-add q
+	job-add -q a q
+	job-add -q c q
+	once -q a
+	[ "$(cat "$TMP/ran")" = "$(printf '1 a\n4 a')" ]
+	[ "$(job-list -c)" = "$(counts 3 0 2 0)" ]
+	once -q b,default
+	[ "$(cat "$TMP/ran")" = "$(printf '1 a\n4 a\n2 b\n3 default')" ]
+	[ "$(state 5)" = pending ]
+	[ "$(jf 5 attempts)" = 0 ]
+}
+
+@test "-q: a daemon serving queue a leaves a job added to queue b alone" {
+	handler q 'echo "$JOB_ID" >>"$TMP/ran"'
+	start_runner -q a
+	job-add -q b q
+	job-add -q a q
+	poll 5 is_state 2 done
+	[ "$(state 1)" = pending ]
+	[ "$(cat "$TMP/ran")" = 2 ]
+}
+
+# barrier handler: marks itself running, records how many are, waits for
+# the barrier file.
+barrier_handler() {
+	mkdir -p "$TMP/running"
+	handler wait 'touch "$TMP/running/$JOB_ID"; ls "$TMP/running" | wc -l >>"$TMP/conc"
+while [ ! -e "$TMP/barrier" ]; do sleep 0.02; done
+rm "$TMP/running/$JOB_ID"'
+}
+
+@test "-j 3 runs three handlers at once, never more" {
+	barrier_handler
+	for i in 1 2 3 4 5; do job-add wait; done
+	start_runner -j 3
+	poll 10 is_count 2 3 0 0
+	poll 5 sh -c '[ "$(ls "$TMP/running" | wc -l)" -eq 3 ]'
+	touch "$TMP/barrier"
+	poll 10 is_count 0 0 5 0
+	[ "$(sort -n "$TMP/conc" | tail -1)" -eq 3 ]
+	[ "$(wc -l <"$TMP/conc")" -eq 5 ]
+}
+
+@test "default is one job at a time" {
+	barrier_handler
+	job-add wait
+	job-add wait
+	start_runner
+	poll 10 is_count 1 1 0 0
+	poll 5 has_file "$TMP/conc"
+	touch "$TMP/barrier"
+	poll 10 is_count 0 0 2 0
+	[ "$(cat "$TMP/conc")" = "$(printf '1\n1')" ]
+}
+
+# --- waking -----------------------------------------------------------------------
+
+@test "a waiting daemon starts a job added while it waits" {
+	handler ok 'echo "$JOB_ID" >>"$TMP/ran"'
+	start_runner
+	job-add ok
+	poll 5 is_state 1 done
+	# Now it is surely waiting.
+	job-add ok
+	poll 3 is_state 2 done
+	[ "$(cat "$TMP/ran")" = "$(printf '1\n2')" ]
+}
+
+@test "a scheduled job starts at its time, never before (--in)" {
+	handler at 'date +%s%N >"$TMP/start"'
+	start_runner
+	local t0
+	t0=$(now_ns)
+	job-schedule --in 1s at
+	poll 6 is_state 1 done
+	[ "$(cat "$TMP/start")" -ge $((t0 + 1000000000)) ]
+}
+
+@test "a scheduled job starts at its time, never before (--at)" {
+	handler at 'date +%s%N >"$TMP/start"'
+	start_runner
+	local at
+	at=$(($(date +%s) + 2))
+	job-schedule --at "@$at" at
+	[ "$(epoch "$(jf 1 run_at)")" = "$at" ]
+	poll 6 is_state 1 done
+	[ "$(cat "$TMP/start")" -ge $((at * 1000000000)) ]
+}
+
+@test "a daemon waiting for a later job starts an earlier one added meanwhile" {
+	handler ok 'date +%s%N >"$TMP/start.$JOB_ID"'
+	start_runner
+	job-schedule --in 1h ok
+	job-add ok
+	poll 5 is_state 2 done
+	local t0
+	t0=$(now_ns)
+	job-schedule --in 1s ok
+	poll 6 is_state 3 done
+	[ "$(cat "$TMP/start.3")" -ge $((t0 + 1000000000)) ]
+	[ "$(state 1)" = pending ]
+	[ "$(jf 1 attempts)" = 0 ]
+}
+
+@test "idle, job-run uses no CPU and never wakes up" {
+	handler ok 'exit 0'
+	job-add ok
+	job-schedule --in 1h ok
+	start_runner
+	poll 5 is_state 1 done
+	# Let it settle back into its wait: its CPU time stops moving.
+	local t w
+	t=$(ticks "$RUNNER_PID")
+	w=$(wakeups "$RUNNER_PID")
+	observe 2
+	[ "$(ticks "$RUNNER_PID")" -eq "$t" ]
+	[ "$(wakeups "$RUNNER_PID")" -eq "$w" ]
+	[ "$(state 2)" = pending ]
+}
+
+# --- stopping -----------------------------------------------------------------------
+
+@test "SIGTERM while idle: exit 0" {
+	handler ok 'exit 0'
+	job-add ok
+	start_runner
+	poll 5 is_state 1 done
+	stop_with TERM
+	[ "$STOP_STATUS" -eq 0 ]
+}
+
+@test "SIGINT while idle: exit 0" {
+	handler ok 'exit 0'
+	job-add ok
+	env --default-signal=INT job-run 2>>"$TMP/run.log" &
+	RUNNER_PID=$!
+	RUN_PIDS+=("$RUNNER_PID")
+	poll 5 is_state 1 done
+	stop_with INT
+	[ "$STOP_STATUS" -eq 0 ]
+}
+
+# term_handler: the first attempt waits for SIGTERM (recording it), later
+# ones succeed.
+term_handler() {
+	handler term 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"
+if [ "$JOB_ATTEMPT" = 1 ]; then
+	echo $$ >"$TMP/pid"
+	trap "echo got >\"\$TMP/got\"; exit 143" TERM
+	sleep 60 & echo $! >"$TMP/gc"
+	wait
+fi
+echo second'
+}
+
+@test "SIGTERM with a running job: handler group gets SIGTERM, job pending and due, no retry used, exit 0" {
+	term_handler
+	handler ok 'exit 0'
+	job-add term
+	start_runner
+	poll 5 has_file "$TMP/gc"
+	job-add ok
+	stop_with TERM
+	[ "$STOP_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/got")" = got ]
+	poll 5 gone "$(cat "$TMP/pid")"
+	poll 5 gone "$(cat "$TMP/gc")"
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[ "$(jf 1 max_attempts)" = 1 ]
+	[ "$(epoch "$(jf 1 run_at)")" -le "$(date +%s)" ]
+	# It took no new job.
+	[ "$(jf 2 state)" = pending ]
+	[ "$(jf 2 attempts)" = 0 ]
+	run job-list -l 1
+	[[ "${lines[0]}" =~ $(header 1 'interrupted') ]]
+	# The interruption used no retry: the -r 0 job runs again and is done.
+	run once
+	[ "$status" -eq 0 ]
+	[ "$(jf 1 state)" = done ]
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 last_exit)" = 0 ]
+	[ "$(jf 2 state)" = done ]
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
+}
+
+@test "SIGINT with a running job: same as SIGTERM" {
+	term_handler
+	job-add term
+	env --default-signal=INT job-run 2>>"$TMP/run.log" &
+	RUNNER_PID=$!
+	RUN_PIDS+=("$RUNNER_PID")
+	poll 5 has_file "$TMP/gc"
+	stop_with INT
+	[ "$STOP_STATUS" -eq 0 ]
+	[ "$(cat "$TMP/got")" = got ]
+	poll 5 gone "$(cat "$TMP/gc")"
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 1 ]
+	once
+	[ "$(jf 1 state)" = done ]
+}
+
+@test "SIGTERM: a handler ignoring SIGTERM is killed after --grace" {
+	handler stubborn 'trap "" TERM; echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; wait'
+	job-add stubborn
+	start_runner --grace 1s
+	poll 5 has_file "$TMP/gc"
+	local t0
+	t0=$(now_ns)
+	stop_with TERM
+	[ "$STOP_STATUS" -eq 0 ]
+	[ $(($(now_ns) - t0)) -ge 1000000000 ]
+	poll 5 gone "$(cat "$TMP/pid")"
+	poll 5 gone "$(cat "$TMP/gc")"
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 attempts)" = 1 ]
+	[ "$(jf 1 max_attempts)" = 1 ]
+}
+
+# --- job-rm on a running job ------------------------------------------------------
+
+@test "job-rm of a running job without -f: exit 1, job keeps running" {
+	handler block 'echo $$ >"$TMP/pid"; sleep 60 & wait'
+	job-add block
+	start_runner
+	poll 5 has_file "$TMP/pid"
+	run --separate-stderr job-rm 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == "job-rm: "* ]]
+	[ "$(state 1)" = running ]
+	! gone "$(cat "$TMP/pid")"
+}
+
+@test "job-rm -f of a running job: its group gets SIGTERM, the job is gone, the runner goes on" {
+	handler block 'echo $$ >"$TMP/pid"; trap "echo got >\"\$TMP/got\"; exit 143" TERM; sleep 60 & echo $! >"$TMP/gc"; wait'
+	handler ok 'exit 0'
+	job-add block
+	start_runner
+	poll 5 has_file "$TMP/gc"
+	run --separate-stderr job-rm -f 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	poll 2 gone "$(cat "$TMP/pid")"
+	poll 2 gone "$(cat "$TMP/gc")"
+	[ "$(cat "$TMP/got")" = got ]
+	run job-list 1
+	[ "$status" -eq 1 ]
+	poll 5 is_count 0 0 0 0
+	job-add ok
+	poll 5 is_state 2 done
+	[ "$(job-list --json -a | jq -c .id)" = 2 ]
+	! grep -q ' event=retry ' "$TMP/run.log"
+}
+
+@test "job-rm -f of a handler ignoring SIGTERM: killed after the grace" {
+	handler stubborn 'trap "" TERM; echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; wait'
+	job-add stubborn
+	start_runner --grace 1s
+	poll 5 has_file "$TMP/gc"
+	run job-rm -f 1
+	[ "$status" -eq 0 ]
+	poll 5 gone "$(cat "$TMP/pid")"
+	poll 5 gone "$(cat "$TMP/gc")"
+	run job-list 1
+	[ "$status" -eq 1 ]
+	[ "$(job-list -c)" = "$(counts 0 0 0 0)" ]
+}
+
+# --- the event log -------------------------------------------------------------------
+
+@test "event log: one line per event, time first, event= and key=value fields" {
+	handler ok 'echo hello'
+	handler bad 'exit 4'
+	job-add ok
+	job-add -r 1 bad
+	once
+	job-add bad
+	once
+	local line
+	while IFS= read -r line; do
+		[[ "$line" =~ ^$TIME_RE\ event=(start|done|fail|retry|timeout|lost|prune)( [a-z_]+=(\"[^\"]*\"|[^ \"]*))*$ ]] ||
+		    { echo "bad line: $line" >&2; false; }
+	done <"$TMP/run.log"
+	! grep -q ' event=output ' "$TMP/run.log"
+
+	line=$(event_line done 1)
+	[[ "$line" == *" handler=ok"* ]]
+	[[ "$line" == *" attempt=1"* ]]
+	[[ "$line" =~ \ status=[^\ ]+ ]]
+	[[ "$line" =~ \ duration=[0-9]+(\.[0-9]+)?( |$) ]]
+	line=$(event_line start 1)
+	[[ "$line" == *" handler=ok"* ]]
+	[[ "$line" == *" attempt=1"* ]]
+	line=$(event_line retry 2)
+	[[ "$line" == *" handler=bad"* ]]
+	[[ "$line" == *" attempt=1"* ]]
+	[[ "$line" =~ \ status=[^\ ]*4 ]]
+	line=$(event_line fail 3)
+	[[ "$line" == *" handler=bad"* ]]
+	[[ "$line" =~ \ duration=[0-9]+(\.[0-9]+)?( |$) ]]
+}
+
+@test "event log: -v adds the handler's output lines" {
+	handler ok 'echo hello; echo "two words" >&2'
+	job-add ok
+	run --separate-stderr job-run --once -v
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	run grep ' event=output ' <<<"$stderr"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" =~ ^$TIME_RE\ event=output\ .*job=1 ]]
+	[[ "${lines[0]}" =~ \ line=\"?hello\"?$ ]]
+	[[ "${lines[1]}" =~ \ line=\"two\ words\"$ ]]
+}
+
+# --- pruning -------------------------------------------------------------------------
+
+# finished_before ID SECONDS: the job finished at least SECONDS ago (at
+# whole-second precision, so one more).
+finished_before() {
+	[ $(($(date +%s) - $(epoch "$(jf "$1" finished_at)"))) -gt "$2" ]
+}
+
+@test "--keep: done jobs older than it are pruned at start, failed ones stay" {
+	handler ok 'exit 0'
+	handler bad 'exit 1'
+	job-add ok
+	job-add bad
+	once
+	[ "$(job-list -c)" = "$(counts 0 0 1 1)" ]
+	poll 5 finished_before 1 1
+	# The default (7d) and a long --keep keep it.
+	once
+	once --keep 1h
+	[ "$(job-list -c)" = "$(counts 0 0 1 1)" ]
+	run once --keep 1s
+	[ "$status" -eq 0 ]
+	[ "$(job-list -c)" = "$(counts 0 0 0 1)" ]
+	run job-list 1
+	[ "$status" -eq 1 ]
+	[ "$(state 2)" = failed ]
+	grep -qE "^$TIME_RE event=prune( |$)" "$TMP/run.log"
+}
+
+@test "--keep: a daemon prunes old done jobs" {
+	handler ok 'exit 0'
+	job-add ok
+	once
+	poll 5 finished_before 1 1
+	start_runner --keep 1s
+	poll 5 is_count 0 0 0 0
+}
