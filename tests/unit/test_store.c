@@ -31,7 +31,7 @@ add(job_store *s, const char *handler, const char *queue, int64_t prio,
     job_time_t run_at)
 {
 	struct job_spec spec = { .handler = handler, .queue = queue,
-		.priority = prio, .run_at = run_at };
+		.priority = prio, .has_run_at = 1, .run_at = run_at };
 	uint64_t id = 0;
 
 	if (job_add(s, &spec, &id, NULL) != 0)
