@@ -86,15 +86,15 @@ add_each(struct cmd_enqueue *e, int sep)
 	store = it.n ? cmd_store_open(e->db, 1) : NULL;
 	rc = it.n ? job_add_many(store, specs, it.n, ids) : 0;
 	job_store_close(store);
-	if (rc)
-		cmd_die(EXIT_CANNOT, "cannot add jobs: %s", job_strerror(rc));
-	for (size_t i = 0; i < it.n; i++)
+	for (size_t i = 0; rc == 0 && i < it.n; i++)
 		printf("%" PRIu64 "\n", ids[i]);
 	free(specs);
 	free(ids);
 	free(argvs);
 	free(it.item);
 	free(it.buf);
+	if (rc)
+		cmd_die(EXIT_CANNOT, "cannot add jobs: %s", job_strerror(rc));
 	cmd_close_stdout();
 }
 
