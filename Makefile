@@ -16,7 +16,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 HEADERS = $(wildcard libjob/*.h store/*.h cmd/common/*.h)
 
-all: $(BINS) build/libjob.a build/libjob.so build/libjob.pc
+all: $(BINS) build/libjob.a build/libjob.so
 
 build/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -37,14 +37,13 @@ bin/%: build/cmd/%.o build/libcmd.a build/libjob.a
 	@mkdir -p bin
 	$(CC) -o $@ $< build/libcmd.a build/libjob.a $(ALL_LDFLAGS) $(DEPS_LIBS)
 
-build/libjob.pc: libjob.pc.in config.mk
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    libjob.pc.in > $@
-
 build/tests/%: tests/unit/%.c tests/unit/check.h build/libjob.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libjob.a $(ALL_LDFLAGS) $(DEPS_LIBS)
+
+build/tests/corrupt: tests/tools/corrupt.c build/libjob.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/tools/corrupt.c build/libjob.a $(ALL_LDFLAGS) $(DEPS_LIBS)
 
 build/tests/example: tests/example.c build/libjob.a
 	@mkdir -p $(@D)
@@ -58,8 +57,8 @@ demo: deps
 	scripts/demo
 
 check: deps
-	$(MAKE) all $(UNIT_BIN) build/tests/example
-	scripts/check
+	$(MAKE) all $(UNIT_BIN) build/tests/example build/tests/corrupt
+	SANITIZE="$(SANITIZE)" scripts/check
 
 lint-man:
 	mandoc -Tlint -W warning man/*
@@ -73,7 +72,9 @@ install: all
 	cp -f build/libjob.so $(DESTDIR)$(LIBDIR)/libjob.so.0
 	ln -sf libjob.so.0 $(DESTDIR)$(LIBDIR)/libjob.so
 	cp -f libjob/job.h $(DESTDIR)$(INCDIR)
-	cp -f build/libjob.pc $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    libjob.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libjob.pc
 	cp -f man/*.1 $(DESTDIR)$(MANDIR)/man1
 	cp -f man/*.3 $(DESTDIR)$(MANDIR)/man3
 	cp -f man/*.7 $(DESTDIR)$(MANDIR)/man7

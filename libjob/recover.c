@@ -163,6 +163,8 @@ lose(struct store_txn *txn, struct recovery *rv, const struct running *r)
 
 	memset(a.ev, 0, sizeof *a.ev);
 	rc = job_update(txn, r->id, lose_change, &a);
+	if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+		rc = store_quarantine(txn, r->id);
 	if (rc && rc != JOB_ENOJOB)
 		return rc;
 	if (a.hit) {

@@ -26,7 +26,8 @@ remove_fn(struct store_txn *txn, void *arg)
 			rc = JOB_ERUNNING;
 		else
 			rc = job_delete(txn, &job);
-	}
+	} else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+		rc = store_purge(txn, r->id);	/* unreadable: remove as is */
 	job_free_fields(&job);
 	return rc;
 }
@@ -106,6 +107,8 @@ remove_finished_fn(struct store_txn *txn, void *arg)
 		job_init(&job);
 		if ((rc = job_load(txn, f->ids[i], &job)) == 0)
 			rc = job_delete(txn, &job);
+		else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+			rc = store_purge(txn, f->ids[i]);
 		job_free_fields(&job);
 	}
 	return rc;

@@ -261,8 +261,8 @@ store_count(struct store_txn *t, uint64_t counts[JOB_NSTATES])
 }
 
 /* Adds delta to the count of state. */
-static int
-count_add(struct store_txn *t, int state, int delta)
+int
+lmdb_count_add(struct store_txn *t, int state, int delta)
 {
 	uint64_t counts[JOB_NSTATES];
 	int rc;
@@ -444,9 +444,9 @@ move_indexes(struct store_txn *t, const struct store_index *old,
 		return rc;
 	if (old && old->state == ix->state)
 		return 0;
-	if (old && (rc = count_add(t, old->state, -1)) != 0)
+	if (old && (rc = lmdb_count_add(t, old->state, -1)) != 0)
 		return rc;
-	return count_add(t, ix->state, 1);
+	return lmdb_count_add(t, ix->state, 1);
 }
 
 int
@@ -476,7 +476,7 @@ store_del(struct store_txn *t, const struct store_index *ix)
 		return rc;
 	if ((rc = move_unique(t, DB_NAMES, ix->name, NULL, ix->id)) != 0)
 		return rc;
-	if ((rc = count_add(t, ix->state, -1)) != 0)
+	if ((rc = lmdb_count_add(t, ix->state, -1)) != 0)
 		return rc;
 	put_u64(k, ix->id);
 	return map_err(mdb_del(t->txn, t->st->dbi[DB_JOBS], &(MDB_val){ 8, k },

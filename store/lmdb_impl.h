@@ -128,5 +128,6 @@ db_get(struct store_txn *t, int db, MDB_val k, MDB_val *v)
 void lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
     uint64_t id);
 int lmdb_add_pending(struct store_txn *t, const struct store_index *ix);
+int lmdb_count_add(struct store_txn *t, int state, int delta);
 
 #endif

@@ -308,23 +308,31 @@ store_each_running(struct store_txn *t,
 	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
 }
 
-/* Deletes every entry of db whose key ends with id at offset `at`. */
+/*
+ * Deletes every entry of db that names id: in its key at offset `at`
+ * (from the end if at < 0), or in its value if in_value.  Sets *hit to
+ * the first byte of the last key deleted plus one (0: none).
+ */
 static int
-drop_id(struct store_txn *t, int db, uint64_t id, int from_end, size_t at)
+drop_id(struct store_txn *t, int db, uint64_t id, int at, int in_value,
+    int *hit)
 {
 	MDB_cursor *c;
-	MDB_val k;
+	MDB_val k, v;
 	int rc;
 
+	*hit = 0;
 	if ((rc = cursor_open(t, db, &c)) != 0)
 		return rc;
-	for (rc = mdb_cursor_get(c, &k, NULL, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, NULL, MDB_NEXT)) {
-		const unsigned char *p = k.mv_data;
-		size_t off = from_end ? k.mv_size - 8 : at;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		MDB_val *x = in_value ? &v : &k;
+		size_t off = at < 0 ? x->mv_size - 8 : (size_t)at;
 
-		if (k.mv_size < off + 8 || get_u64(p + off) != id)
+		if (x->mv_size < 8 || x->mv_size < off + 8 ||
+		    get_u64((unsigned char *)x->mv_data + off) != id)
 			continue;
+		*hit = 1 + ((unsigned char *)k.mv_data)[0];
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
 			break;
 	}
@@ -332,12 +340,37 @@ drop_id(struct store_txn *t, int db, uint64_t id, int from_end, size_t at)
 	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
 }
 
+/* Takes id out of the due indexes; it no longer counts as pending. */
 int
 store_quarantine(struct store_txn *t, uint64_t id)
 {
-	int rc;
+	int rc, ready, waiting;
 
-	if ((rc = drop_id(t, DB_READY, id, 1, 0)) != 0)
+	if ((rc = drop_id(t, DB_READY, id, -1, 0, &ready)) != 0 ||
+	    (rc = drop_id(t, DB_WAITING, id, 8, 0, &waiting)) != 0)
 		return rc;
-	return drop_id(t, DB_WAITING, id, 0, 8);
+	return ready || waiting ? lmdb_count_add(t, JOB_PENDING, -1) : 0;
+}
+
+int
+store_purge(struct store_txn *t, uint64_t id)
+{
+	unsigned char k[8];
+	int rc, hit;
+
+	if ((rc = store_quarantine(t, id)) != 0)
+		return rc;
+	if ((rc = drop_id(t, DB_RUNNING, id, 0, 0, &hit)) != 0)
+		return rc;
+	if (hit && (rc = lmdb_count_add(t, JOB_RUNNING, -1)) != 0)
+		return rc;
+	if ((rc = drop_id(t, DB_FINISHED, id, 9, 0, &hit)) != 0)
+		return rc;
+	if (hit && (rc = lmdb_count_add(t, hit - 1, -1)) != 0)
+		return rc;
+	if ((rc = drop_id(t, DB_KEYS, id, 0, 1, &hit)) != 0 ||
+	    (rc = drop_id(t, DB_NAMES, id, 0, 1, &hit)) != 0)
+		return rc;
+	put_u64(k, id);
+	return db_del(t, DB_JOBS, val(k, 8));
 }

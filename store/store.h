@@ -93,10 +93,17 @@ int store_next_due(struct store_txn *txn, const char *const *queues,
 
 /*
  * Takes job id out of the due indexes, so that a record that cannot be
- * decoded is never picked again (it stays for inspection).  Slow: it
+ * decoded is never picked again (it stays for inspection, counted in no
+ * state).  Slow: it
  * scans those indexes, which is fine for what should never happen.
  */
 int store_quarantine(struct store_txn *txn, uint64_t id);
+
+/*
+ * Deletes record id and every index entry naming it, without decoding
+ * it: how a record that cannot be decoded is removed.  Slow, as above.
+ */
+int store_purge(struct store_txn *txn, uint64_t id);
 
 /*
  * Sets *when to the earliest run_at of pending jobs not yet due.

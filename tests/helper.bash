@@ -2,6 +2,8 @@
 # and handlers directory under its own temporary directory, and the
 # built binaries first on PATH.
 
+bats_require_minimum_version 1.5.0
+
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export PATH="$TOP/bin:$PATH"
 
