@@ -19,6 +19,23 @@ void job_liveness_release(const char *dir, uint64_t token, int fd);
 /* Returns 1 if the executor with token is alive, 0 if not. */
 int job_liveness_alive(const char *dir, uint64_t token);
 
+/* The guard (guard.c) -------------------------------------------------------- */
+
+struct job_guard {
+	pid_t pid;
+	int fd;			/* write end of its pipe; -1: none */
+};
+
+/* Forks the guard, which shares the liveness lock lockfd. */
+int job_guard_start(struct job_guard *g, int lockfd);
+
+/* Tells the guard a handler's process group started, or ended. */
+void job_guard_add(struct job_guard *g, pid_t pgid);
+void job_guard_remove(struct job_guard *g, pid_t pgid);
+
+/* Says goodbye (nothing to kill) and reaps the guard. */
+void job_guard_stop(struct job_guard *g);
+
 /* Output logs (outlog.c) ----------------------------------------------------- */
 
 #define JOB_LOG_CAP ((off_t)1 << 20)	/* per job: newest output kept */

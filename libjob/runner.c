@@ -82,7 +82,7 @@ runner_init(struct runner *r, job_store *store,
 	memset(r, 0, sizeof *r);
 	r->store = store;
 	r->o = o;
-	r->lockfd = r->sigfd = r->infd = -1;
+	r->lockfd = r->sigfd = r->infd = r->guard.fd = -1;
 	r->nslots = o->slots < 1 ? 1 : o->slots > RUNNER_MAX_SLOTS ?
 	    RUNNER_MAX_SLOTS : o->slots;
 	if (getrandom(&r->token, sizeof r->token, 0) != sizeof r->token)
@@ -95,6 +95,8 @@ runner_init(struct runner *r, job_store *store,
 	    (rc = watch_store(r)) == 0)
 		rc = job_liveness_acquire(job_store_dir(store), r->token,
 		    &r->lockfd);
+	if (rc == 0)
+		rc = job_guard_start(&r->guard, r->lockfd);
 	if (rc)
 		runner_free(r);
 	return rc;
@@ -103,6 +105,7 @@ runner_init(struct runner *r, job_store *store,
 void
 runner_free(struct runner *r)
 {
+	job_guard_stop(&r->guard);
 	if (r->lockfd != -1)
 		job_liveness_release(job_store_dir(r->store), r->token,
 		    r->lockfd);

@@ -42,6 +42,7 @@ struct runner {
 	const struct job_run_options *o;
 	uint64_t token;
 	int lockfd;
+	struct job_guard guard;
 	int sigfd;
 	int infd;
 	int wake_wd;

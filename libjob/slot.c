@@ -83,6 +83,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 		start_failed(r, s, why);
 		return;
 	}
+	job_guard_add(&r->guard, s->child.pid);
 	if (s->job.timeout > 0)
 		s->deadline = s->started + s->job.timeout;
 	ev.time = s->started;
@@ -169,6 +170,8 @@ kill_later(struct runner *r, pid_t pgid, job_time_t at)
 {
 	if (at && r->nkills < RUNNER_MAX_KILLS && kill(-pgid, 0) == 0)
 		r->kills[r->nkills++] = (struct pending_kill){ pgid, at };
+	else
+		job_guard_remove(&r->guard, pgid);
 }
 
 static void
@@ -252,9 +255,10 @@ runner_check_timers(struct runner *r, job_time_t now)
 		}
 	}
 	for (size_t i = 0; i < r->nkills; i++)
-		if (now >= r->kills[i].at)
+		if (now >= r->kills[i].at) {
 			kill(-r->kills[i].pgid, SIGKILL);
-		else
+			job_guard_remove(&r->guard, r->kills[i].pgid);
+		} else
 			r->kills[k++] = r->kills[i];
 	r->nkills = k;
 }

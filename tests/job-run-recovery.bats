@@ -272,3 +272,31 @@ esac'
 	[ "$(wc -l <"$TMP/ran")" -le 70 ]
 	[ "$(job-list --json -a | jq -r .state | sort -u)" = done ]
 }
+
+gone() {
+	! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1")" = Z ]
+}
+
+@test "a killed executor's handlers die with their children before the job is recovered" {
+	handler fork 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"
+if [ "$JOB_ATTEMPT" = 1 ]; then
+	sleep 30 & echo $! >"$TMP/child"; echo $$ >"$TMP/leader"; wait
+fi'
+	job-add fork >/dev/null
+	start_runner
+	local a=$RUNNER_PID
+	poll 10 has_file "$TMP/child"
+	poll 10 has_file "$TMP/leader"
+	local child leader
+	child=$(cat "$TMP/child")
+	leader=$(cat "$TMP/leader")
+	EXTRA_PIDS+=("$child" "$leader")
+	kill9 "$a"
+	# The handler and its child are killed, and only then is the job
+	# taken back (at the next start here) and run again.
+	poll 10 gone "$leader"
+	poll 10 gone "$child"
+	once
+	[ "$(state 1)" = done ]
+	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
+}
