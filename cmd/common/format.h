@@ -5,9 +5,28 @@
 #ifndef JOB_CMD_FORMAT_H
 #define JOB_CMD_FORMAT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "job.h"
+
+/* The kinds of value a field has. */
+enum { FMT_NULL, FMT_STR, FMT_INT, FMT_TIME, FMT_SECS, FMT_ARGS };
+
+struct fmt_value {
+	int type;
+	const char *s;		/* FMT_STR */
+	int64_t n;		/* FMT_INT, FMT_TIME and FMT_SECS (ns) */
+};
+
+typedef void fmt_emit_fn(void *ctx, const char *name,
+    const struct fmt_value *v);
+
+/* Calls emit for each field of job, in order (FMT_ARGS: job's args). */
+void fmt_fields(const struct job *job, fmt_emit_fn *emit, void *ctx);
+
+/* Writes a duration in seconds, with fractions only when needed. */
+void fmt_secs(FILE *f, job_time_t d);
 
 /* One JSON object on one line. */
 void fmt_json(FILE *f, const struct job *job);

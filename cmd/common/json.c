@@ -62,87 +62,68 @@ fmt_json_string(FILE *f, const char *str, size_t n)
 	putc('"', f);
 }
 
-static void
-json_str(FILE *f, const char *name, const char *s)
-{
-	fprintf(f, ",\"%s\":", name);
-	if (s)
-		fmt_json_string(f, s, strlen(s));
-	else
-		fputs("null", f);
-}
-
-static void
-json_time(FILE *f, const char *name, job_time_t t, int zero_is_null)
-{
-	char buf[64];
-
-	if (t == 0 && zero_is_null) {
-		fprintf(f, ",\"%s\":null", name);
-		return;
-	}
-	job_time_format_utc(t, buf, sizeof buf);
-	fprintf(f, ",\"%s\":\"%s\"", name, buf);
-}
-
-/* A duration in seconds (with fractions only when needed), or null. */
-static void
-json_secs(FILE *f, const char *name, job_time_t d)
-{
-	if (d == 0)
-		fprintf(f, ",\"%s\":null", name);
-	else if (d % JOB_NSEC == 0)
-		fprintf(f, ",\"%s\":%" PRId64, name, d / JOB_NSEC);
-	else
-		fprintf(f, ",\"%s\":%.9g", name, (double)d / JOB_NSEC);
-}
-
-static void
-json_num(FILE *f, const char *name, int64_t v, int null)
-{
-	if (null)
-		fprintf(f, ",\"%s\":null", name);
-	else
-		fprintf(f, ",\"%s\":%" PRId64, name, v);
-}
-
 void
-fmt_json(FILE *f, const struct job *job)
+fmt_secs(FILE *f, job_time_t d)
 {
-	fprintf(f, "{\"id\":%" PRIu64 ",\"state\":\"%s\"", job->id,
-	    job_state_name(job->state));
-	json_str(f, "handler", job->handler);
-	fputs(",\"args\":[", f);
+	if (d % JOB_NSEC == 0)
+		fprintf(f, "%" PRId64, d / JOB_NSEC);
+	else
+		fprintf(f, "%.9g", (double)d / JOB_NSEC);
+}
+
+struct json {
+	FILE *f;
+	const struct job *job;
+	int n;
+};
+
+static void
+json_args(FILE *f, const struct job *job)
+{
+	putc('[', f);
 	for (size_t i = 0; i < job->nargs; i++) {
 		if (i)
 			putc(',', f);
 		fmt_json_string(f, job->args[i], strlen(job->args[i]));
 	}
 	putc(']', f);
-	json_str(f, "queue", job->queue ? job->queue : "default");
-	json_num(f, "priority", job->priority, 0);
-	json_time(f, "run_at", job->run_at, 0);
-	json_time(f, "created_at", job->created_at, 0);
-	json_time(f, "started_at", job->started_at, 1);
-	json_time(f, "finished_at", job->finished_at, 1);
-	json_num(f, "attempts", job->attempts, 0);
-	json_num(f, "max_attempts", job->max_attempts, 0);
-	json_secs(f, "timeout", job->timeout);
-	json_str(f, "key", job->key);
-	json_str(f, "name", job->name);
-	json_secs(f, "every", job->every);
-	json_str(f, "cron", job->cron);
-	json_str(f, "catch_up", job->name ?
-	    (job->catchup == JOB_CATCHUP_SKIP ? "skip" : "once") : NULL);
-	json_secs(f, "jitter", job->jitter);
-	json_num(f, "payload_size", (int64_t)job->payload_len,
-	    !job->has_payload);
-	json_num(f, "last_exit", job->last_exit, job->last_exit < 0);
-	json_num(f, "last_signal", job->last_signal, job->last_signal < 0);
-	json_str(f, "last_error", job->last_error);
-	if (job->name) {
-		json_num(f, "runs", (int64_t)job->runs, 0);
-		json_num(f, "failures", (int64_t)job->failures, 0);
+}
+
+static void
+json_field(void *ctx, const char *name, const struct fmt_value *v)
+{
+	struct json *j = ctx;
+	char buf[64];
+
+	fprintf(j->f, "%s\"%s\":", j->n++ ? "," : "{", name);
+	switch (v->type) {
+	case FMT_NULL:
+		fputs("null", j->f);
+		break;
+	case FMT_STR:
+		fmt_json_string(j->f, v->s, strlen(v->s));
+		break;
+	case FMT_INT:
+		fprintf(j->f, "%" PRId64, v->n);
+		break;
+	case FMT_TIME:
+		job_time_format_utc(v->n, buf, sizeof buf);
+		fprintf(j->f, "\"%s\"", buf);
+		break;
+	case FMT_SECS:
+		fmt_secs(j->f, v->n);
+		break;
+	case FMT_ARGS:
+		json_args(j->f, j->job);
+		break;
 	}
+}
+
+void
+fmt_json(FILE *f, const struct job *job)
+{
+	struct json j = { f, job, 0 };
+
+	fmt_fields(job, json_field, &j);
 	fputs("}\n", f);
 }

@@ -131,83 +131,49 @@ plain_text(const char *s)
 	return 1;
 }
 
-static void
-detail_str(FILE *f, const char *name, const char *s)
-{
-	fprintf(f, "%s: ", name);
-	if (s == NULL)
-		fputs("null", f);
-	else if (plain_text(s))
-		fputs(s, f);
-	else
-		fmt_json_string(f, s, strlen(s));
-	putc('\n', f);
-}
+struct detail {
+	FILE *f;
+	const struct job *job;
+};
 
 static void
-detail_time(FILE *f, const char *name, job_time_t t, int zero_is_null)
+detail_field(void *ctx, const char *name, const struct fmt_value *v)
 {
+	struct detail *d = ctx;
 	char buf[64];
 
-	if (t == 0 && zero_is_null) {
-		fprintf(f, "%s: null\n", name);
-		return;
+	fprintf(d->f, "%s: ", name);
+	switch (v->type) {
+	case FMT_NULL:
+		fputs("null", d->f);
+		break;
+	case FMT_STR:
+		if (plain_text(v->s))
+			fputs(v->s, d->f);
+		else
+			fmt_json_string(d->f, v->s, strlen(v->s));
+		break;
+	case FMT_INT:
+		fprintf(d->f, "%" PRId64, v->n);
+		break;
+	case FMT_TIME:
+		job_time_format_utc(v->n, buf, sizeof buf);
+		fputs(buf, d->f);
+		break;
+	case FMT_SECS:
+		fmt_secs(d->f, v->n);
+		break;
+	case FMT_ARGS:
+		args_words(d->f, d->job);
+		break;
 	}
-	job_time_format_utc(t, buf, sizeof buf);
-	fprintf(f, "%s: %s\n", name, buf);
-}
-
-static void
-detail_secs(FILE *f, const char *name, job_time_t d)
-{
-	if (d == 0)
-		fprintf(f, "%s: null\n", name);
-	else if (d % JOB_NSEC == 0)
-		fprintf(f, "%s: %" PRId64 "\n", name, d / JOB_NSEC);
-	else
-		fprintf(f, "%s: %.9g\n", name, (double)d / JOB_NSEC);
-}
-
-static void
-detail_num(FILE *f, const char *name, int64_t v, int null)
-{
-	if (null)
-		fprintf(f, "%s: null\n", name);
-	else
-		fprintf(f, "%s: %" PRId64 "\n", name, v);
+	putc('\n', d->f);
 }
 
 void
 fmt_detail(FILE *f, const struct job *job)
 {
-	fprintf(f, "id: %" PRIu64 "\nstate: %s\n", job->id,
-	    job_state_name(job->state));
-	detail_str(f, "handler", job->handler);
-	fputs("args: ", f);
-	args_words(f, job);
-	fprintf(f, "\nqueue: %s\n", job->queue ? job->queue : "default");
-	detail_num(f, "priority", job->priority, 0);
-	detail_time(f, "run_at", job->run_at, 0);
-	detail_time(f, "created_at", job->created_at, 0);
-	detail_time(f, "started_at", job->started_at, 1);
-	detail_time(f, "finished_at", job->finished_at, 1);
-	detail_num(f, "attempts", job->attempts, 0);
-	detail_num(f, "max_attempts", job->max_attempts, 0);
-	detail_secs(f, "timeout", job->timeout);
-	detail_str(f, "key", job->key);
-	detail_str(f, "name", job->name);
-	detail_secs(f, "every", job->every);
-	detail_str(f, "cron", job->cron);
-	detail_str(f, "catch_up", job->name ?
-	    (job->catchup == JOB_CATCHUP_SKIP ? "skip" : "once") : NULL);
-	detail_secs(f, "jitter", job->jitter);
-	detail_num(f, "payload_size", (int64_t)job->payload_len,
-	    !job->has_payload);
-	detail_num(f, "last_exit", job->last_exit, job->last_exit < 0);
-	detail_num(f, "last_signal", job->last_signal, job->last_signal < 0);
-	detail_str(f, "last_error", job->last_error);
-	if (job->name) {
-		detail_num(f, "runs", (int64_t)job->runs, 0);
-		detail_num(f, "failures", (int64_t)job->failures, 0);
-	}
+	struct detail d = { f, job };
+
+	fmt_fields(job, detail_field, &d);
 }
