@@ -10,47 +10,6 @@ load helper
 
 PROGS=(job-add job-schedule job-recur job-list job-rm job-run)
 
-# usage_of PROG: the usage lines that head PROG's help.
-usage_of() {
-	"$1" -h | sed '/^ *-/,$d'
-}
-declare -gA USAGE=()
-
-# usage_error PROG: the last `run` was a command-line error of PROG:
-# exit 2, nothing on stdout, "PROG: ..." then the usage on stderr.
-usage_error() {
-	[ -n "${USAGE[$1]-}" ] || USAGE[$1]=$(usage_of "$1")
-	[ "$status" -eq 2 ] || { echo "$1: status $status, want 2"; return 1; }
-	[ "$output" = "" ] || { echo "$1: stdout not empty: $output"; return 1; }
-	[[ ${stderr_lines[0]} == "$1: "* ]] ||
-		{ echo "$1: message not prefixed: $stderr"; return 1; }
-	[ "${stderr#*$'\n'}" = "${USAGE[$1]}" ] ||
-		{ echo "$1: no usage after the message: $stderr"; return 1; }
-}
-
-# cannot PROG: the last `run` failed cleanly: exit 1, nothing on stdout,
-# one line on stderr prefixed "PROG: ".
-cannot() {
-	[ "$status" -eq 1 ] || { echo "$1: status $status, want 1"; return 1; }
-	[ "$output" = "" ] || { echo "$1: stdout not empty: $output"; return 1; }
-	[ "${#stderr_lines[@]}" -eq 1 ] ||
-		{ echo "$1: want one line on stderr: $stderr"; return 1; }
-	[[ $stderr == "$1: "* ]] ||
-		{ echo "$1: message not prefixed: $stderr"; return 1; }
-}
-
-# full_disk BLOCKS CMD...: runs CMD as if the disk were full after
-# BLOCKS KiB per file (RLIMIT_FSIZE, SIGXFSZ ignored).  Its output goes
-# through pipes, which the limit does not touch.
-full_disk() {
-	local blocks=$1 err rc=0
-	shift
-	{ err=$(bash -c 'trap "" XFSZ; ulimit -f "$0" || exit 99
-	    exec "$@" 2>&1 >&8 8>&-' "$blocks" "$@"); } 8>&1 || rc=$?
-	[ -z "$err" ] || printf '%s\n' "$err" >&2
-	return "$rc"
-}
-
 # immutable PATH...: makes PATHs unwritable even for root, or skips.
 immutable() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -208,7 +167,7 @@ args_in() {
 	[[ $output == '{"id":1,'* ]]
 	run --separate-stderr job-rm 1
 	[ "$status" -eq 0 ]
-	[ "$(job-list -d "$JOB_DB" -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
+	[ "$(job-list -d "$JOB_DB" -c)" = "$(counts 0 0 0 0)" ]
 }
 
 @test "the store: \$XDG_STATE_HOME/job without -d or \$JOB_DB" {
@@ -286,7 +245,7 @@ args_in() {
 		run --separate-stderr job-add "$h"
 		usage_error job-add
 	done
-	[ "$(job-list -c)" = $'pending 3\nrunning 0\ndone 0\nfailed 0' ]
+	is_count 3 0 0 0
 }
 
 @test "the handlers: \$XDG_CONFIG_HOME/job/handlers, then \$HOME/.config/job/handlers" {
@@ -352,54 +311,36 @@ args_in() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$(stat -c %a "$JOB_DB")" = 700 ]
-	[ "$(job-list -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
+	is_count 0 0 0 0
 }
 
 @test "reading a store that does not exist: no jobs, no error, nothing created" {
-	run --separate-stderr job-list
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
-	run --separate-stderr job-list -a --json
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
-	run --separate-stderr job-list -s done,failed --handler x -q y --name z
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
+	local args
+	for args in "job-list" "job-list -a --json" \
+	    "job-list -s done,failed --handler x -q y --name z" \
+	    "job-rm --state done" "job-rm --state failed --older-than 1d"; do
+		echo "# $args"
+		run --separate-stderr $args
+		[ "$status" -eq 0 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "" ]
+	done
 	run --separate-stderr job-list -c
 	[ "$status" -eq 0 ]
-	[ "$output" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
-	[ "$stderr" = "" ]
-	run --separate-stderr job-rm --state done
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
-	run --separate-stderr job-rm --state failed --older-than 1d
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
+	[ "$output" = "$(counts 0 0 0 0)" ]
 	[ "$stderr" = "" ]
 	[ ! -e "$JOB_DB" ]
 }
 
 @test "a job that does not exist in a store that does not exist is 'no such job' (exit 1)" {
-	run --separate-stderr job-list 1
-	[ "$status" -eq 1 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "job-list: job 1: no such job" ]
-	run --separate-stderr job-list --json 1
-	[ "$status" -eq 1 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "job-list: job 1: no such job" ]
-	run --separate-stderr job-list -l 1
-	[ "$status" -eq 1 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "job-list: job 1: no such job" ]
-	run --separate-stderr job-rm 1
-	[ "$status" -eq 1 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "job-rm: job 1: no such job" ]
+	local args
+	for args in "job-list 1" "job-list --json 1" "job-list -l 1" "job-rm 1"; do
+		echo "# $args"
+		run --separate-stderr $args
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "${args%% *}: job 1: no such job" ]
+	done
 	run --separate-stderr job-rm --name nightly
 	cannot job-rm
 	[ ! -e "$JOB_DB" ]
@@ -509,7 +450,7 @@ args_in() {
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 30000 ]
 	[ "${lines[29999]}" = 30001 ]
-	[ "$(job-list -c)" = $'pending 30001\nrunning 0\ndone 0\nfailed 0' ]
+	is_count 30001 0 0 0
 	[ "$(field 1 payload_size)" = 20000000 ]
 }
 
@@ -580,7 +521,7 @@ args_in() {
 	[ "$status" -eq 0 ]
 	run job-rm --state done
 	[ "$status" -eq 0 ]
-	[ "$(job-list -a -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
+	[ "$(job-list -a -c)" = "$(counts 0 0 0 0)" ]
 	run job-add ok
 	[ "$output" = 2 ]
 }
@@ -617,7 +558,7 @@ args_in() {
 		[ "$n" -eq 0 ] || [ "$n" -eq 3000 ]
 	done
 	wait "$pid"
-	[ "$(job-list -c)" = $'pending 3000\nrunning 0\ndone 0\nfailed 0' ]
+	is_count 3000 0 0 0
 }
 
 @test "a job added is durable: a fresh process sees it at once" {
@@ -665,8 +606,8 @@ args_in() {
 	wait "$pid" || true
 	run --separate-stderr job-list -c
 	[ "$status" -eq 0 ]
-	[ "$output" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ] ||
-		[ "$output" = $'pending 20000\nrunning 0\ndone 0\nfailed 0' ]
+	[ "$output" = "$(counts 0 0 0 0)" ] ||
+		[ "$output" = "$(counts 20000 0 0 0)" ]
 	# The store is still usable and ids go on.
 	local n=${lines[0]#pending }
 	run --separate-stderr job-add ok

@@ -39,7 +39,7 @@ setup_jobs() {
 	[ "$(grep -c 'event=start' <<<"$stderr")" -eq 2 ]
 	# It left the due index: it counts in no state and is never picked.
 	run job-list -c
-	[ "$output" = "$(printf 'pending 0\nrunning 0\ndone 2\nfailed 0')" ]
+	[ "$output" = "$(counts 0 0 2 0)" ]
 	run job-run --once
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
@@ -50,7 +50,7 @@ setup_jobs() {
 	run job-rm 2
 	[ "$status" -eq 0 ]
 	run job-list -c
-	[ "$output" = "$(printf 'pending 2\nrunning 0\ndone 0\nfailed 0')" ]
+	[ "$output" = "$(counts 2 0 0 0)" ]
 	run --separate-stderr job-list --json
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]

@@ -29,7 +29,7 @@ load helper
 	[ "${lines[2]}" = "3 pending slivers:expire slivers:expire" ]
 	# The installed job-list reads what the library wrote.
 	run "$root/opt/job/bin/job-list" -d "$TMP/store" -c
-	[ "$output" = "$(printf 'pending 3\nrunning 0\ndone 0\nfailed 0')" ]
+	[ "$output" = "$(counts 3 0 0 0)" ]
 }
 
 @test "make uninstall removes what make install put" {

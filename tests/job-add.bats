@@ -6,86 +6,19 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# usage_of PROG: the usage lines that head PROG's help.
-usage_of() {
-	"$1" -h | sed '/^ *-/,$d'
-}
-declare -gA USAGE=()
-
-# usage_error PROG: the last `run` was a command-line error of PROG:
-# exit 2, nothing on stdout, "PROG: ..." then the usage on stderr.
-usage_error() {
-	[ -n "${USAGE[$1]-}" ] || USAGE[$1]=$(usage_of "$1")
-	[ "$status" -eq 2 ] || { echo "status $status, want 2"; return 1; }
-	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
-	[[ ${stderr_lines[0]} == "$1: "* ]] ||
-		{ echo "message not prefixed: $stderr"; return 1; }
-	[ "${stderr#*$'\n'}" = "${USAGE[$1]}" ] ||
-		{ echo "no usage after the message: $stderr"; return 1; }
-}
-
-# try CMD...: as `run --separate-stderr`, only lighter, for the long
-# loops over bad input: sets status, output, stderr and stderr_lines.
-try() {
-	status=0
-	output=$("$@" 2>"$TMP/stderr") || status=$?
-	stderr=$(<"$TMP/stderr")
-	mapfile -t stderr_lines <"$TMP/stderr"
-}
-
-# cannot PROG: the last `run` failed cleanly: exit 1, nothing on stdout,
-# one line on stderr prefixed "PROG: ".
-cannot() {
-	[ "$status" -eq 1 ] || { echo "status $status, want 1"; return 1; }
-	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
-	[ "${#stderr_lines[@]}" -eq 1 ] ||
-		{ echo "want one line on stderr: $stderr"; return 1; }
-	[[ $stderr == "$1: "* ]] ||
-		{ echo "message not prefixed: $stderr"; return 1; }
-}
-
-# seed: puts one job in the store and remembers the whole store.
-seed() {
-	handler ok 'exit 0'
-	job-add ok seed >/dev/null
-	snap
-}
-
-# snap / unchanged: the whole store now, and whether it is still so.
-snap() {
-	job-list -a --json >"$TMP/snap"
-}
-unchanged() {
-	job-list -a --json | diff "$TMP/snap" -
-}
-
-# rejected ARGS...: job-add ARGS is a usage error.  (The callers check
-# once, after all their cases, that the store is unchanged.)
-rejected() {
-	try job-add "$@"
-	usage_error job-add
-}
-
-# full_disk BLOCKS CMD...: runs CMD as if the disk were full after
-# BLOCKS KiB per file (RLIMIT_FSIZE, SIGXFSZ ignored), its output
-# through pipes, which the limit does not touch.
-full_disk() {
-	local blocks=$1 err rc=0
-	shift
-	{ err=$(bash -c 'trap "" XFSZ; ulimit -f "$0" || exit 99
-	    exec "$@" 2>&1 >&8 8>&-' "$blocks" "$@"); } 8>&1 || rc=$?
-	[ -z "$err" ] || printf '%s\n' "$err" >&2
-	return "$rc"
-}
-
-# epoch TIME: RFC 3339 to seconds.
-epoch() {
-	date -u -d "$1" +%s
-}
-
 # json_args ID: the args array of a job, as JSON text.
 json_args() {
 	job-list --json "$1" | sed 's/.*"args":\(\[.*\]\),"queue":.*/\1/'
+}
+
+# args_are JSON...: jobs 1, 2, ... have those args arrays, in order.
+args_are() {
+	local id=0 want
+	for want; do
+		id=$((id + 1))
+		[ "$(json_args $id)" = "$want" ] ||
+			{ echo "job $id: args $(json_args $id), want $want"; return 1; }
+	done
 }
 
 # bytes FROM TO: the bytes FROM..TO (decimal), in order.
@@ -212,7 +145,7 @@ bytes() {
 	local v
 	for v in 1.5 x '' ' 1' 1x 99999999999999999999 0x10; do
 		echo "# -p '$v'"
-		rejected -p "$v" ok
+		rejected job-add -p "$v" ok
 	done
 	unchanged
 }
@@ -222,7 +155,7 @@ bytes() {
 	local v
 	for v in -1 x '' 1.5 2x; do
 		echo "# -r '$v'"
-		rejected -r "$v" ok
+		rejected job-add -r "$v" ok
 	done
 	unchanged
 }
@@ -233,16 +166,16 @@ bytes() {
 	for v in 0 0s 0m -5m -5 1h30 30m1h 1.5h '' ' 5' 5x 1h1h 1m1h h 1H \
 	    5m\  +5m 1y; do
 		echo "# -t '$v'"
-		rejected -t "$v" ok
+		rejected job-add -t "$v" ok
 	done
 	unchanged
 }
 
 @test "a missing HANDLER is a usage error" {
 	seed
-	rejected
-	rejected -p 1
-	rejected -f --
+	rejected job-add
+	rejected job-add -p 1
+	rejected job-add -f --
 	unchanged
 }
 
@@ -252,16 +185,16 @@ bytes() {
 	for o in -q -p -r -t -k -i -H -d --queue --priority --retries \
 	    --timeout --key --input --handlers --db; do
 		echo "# $o"
-		rejected "$o"
+		rejected job-add "$o"
 	done
 	unchanged
 }
 
 @test "an unknown option is a usage error" {
 	seed
-	rejected -Z ok
-	rejected --bogus ok
-	rejected --each --bogus ok
+	rejected job-add -Z ok
+	rejected job-add --bogus ok
+	rejected job-add --each --bogus ok
 	unchanged
 }
 
@@ -285,17 +218,17 @@ bytes() {
 	for n in .hidden .. . :x -x 'a b' a/b ../x 'a$' 'a*' é 'a"' \
 	    "$(printf 'a%.0s' $(seq 129))" "$(printf 'a\tb')"; do
 		echo "# '$n'"
-		rejected -f -- "$n"
-		rejected -- "$n"
+		rejected job-add -f -- "$n"
+		rejected job-add -- "$n"
 	done
-	rejected -f ''
+	rejected job-add -f ''
 	unchanged
 }
 
 @test "an unregistered handler is a usage error (exit 2) without -f" {
 	seed
-	rejected nothere
-	rejected nothere arg
+	rejected job-add nothere
+	rejected job-add nothere arg
 	run --separate-stderr job-add nothere
 	[[ ${stderr_lines[0]} == "job-add: "*nothere* ]]
 	unchanged
@@ -305,17 +238,17 @@ bytes() {
 	seed
 	# a directory
 	mkdir "$JOB_HANDLERS/dir"
-	rejected dir
+	rejected job-add dir
 	# a file that is not executable
 	printf '#!/bin/sh\n' >"$JOB_HANDLERS/noexec"
 	chmod 644 "$JOB_HANDLERS/noexec"
-	rejected noexec
+	rejected job-add noexec
 	# a symlink to nothing
 	ln -s "$TMP/nowhere" "$JOB_HANDLERS/dangling"
-	rejected dangling
+	rejected job-add dangling
 	# a symlink to a directory
 	ln -s "$TMP" "$JOB_HANDLERS/todir"
-	rejected todir
+	rejected job-add todir
 	unchanged
 	# a symlink to an executable file is registered
 	printf '#!/bin/sh\n' >"$TMP/real"
@@ -333,9 +266,9 @@ bytes() {
 
 @test "a handlers directory that does not exist: unregistered (exit 2)" {
 	seed
-	rejected -H "$TMP/none" ok
+	rejected job-add -H "$TMP/none" ok
 	export JOB_HANDLERS="$TMP/none"
-	rejected ok
+	rejected job-add ok
 	unchanged
 }
 
@@ -467,10 +400,8 @@ bytes() {
 	[ "$status" -eq 0 ]
 	[ "$output" = $'1\n2\n3' ]
 	[ "$stderr" = "" ]
-	[ "$(json_args 1)" = '["first","alpha"]' ]
-	[ "$(json_args 2)" = '["first","b c"]' ]
-	[ "$(json_args 3)" = '["first","-x"]' ]
-	[ "$(job-list -c)" = $'pending 3\nrunning 0\ndone 0\nfailed 0' ]
+	args_are '["first","alpha"]' '["first","b c"]' '["first","-x"]'
+	is_count 3 0 0 0
 }
 
 @test "--each: empty lines are skipped, a last line without newline counts" {
@@ -479,10 +410,8 @@ bytes() {
 	run --separate-stderr job-add --each ok <"$TMP/in"
 	[ "$status" -eq 0 ]
 	[ "$output" = $'1\n2\n3' ]
-	[ "$(json_args 1)" = '["a"]' ]
-	[ "$(json_args 2)" = '["b"]' ]
-	[ "$(json_args 3)" = '["last"]' ]
-	[ "$(job-list -c)" = $'pending 3\nrunning 0\ndone 0\nfailed 0' ]
+	args_are '["a"]' '["b"]' '["last"]'
+	is_count 3 0 0 0
 }
 
 @test "--each: a line keeps its spaces, tabs and bytes" {
@@ -491,23 +420,20 @@ bytes() {
 	run --separate-stderr job-add --each ok <"$TMP/in"
 	[ "$status" -eq 0 ]
 	[ "$output" = $'1\n2' ]
-	[ "$(json_args 1)" = '[" lead\ttab trail "]' ]
-	[ "$(json_args 2)" = '["\udc80\udcff"]' ]
+	args_are '[" lead\ttab trail "]' '["\udc80\udcff"]'
 }
 
 @test "--each: empty input adds nothing and exits 0" {
 	seed
-	run --separate-stderr job-add --each ok </dev/null
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
-	unchanged
 	printf '\n\n\n' >"$TMP/in"
-	run --separate-stderr job-add --each ok <"$TMP/in"
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
-	unchanged
+	local input
+	for input in /dev/null "$TMP/in"; do
+		run --separate-stderr job-add --each ok <"$input"
+		[ "$status" -eq 0 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "" ]
+		unchanged
+	done
 }
 
 @test "--each: the options apply to every job" {
@@ -530,9 +456,7 @@ bytes() {
 	run --separate-stderr job-add --each -0 ok x <"$TMP/in"
 	[ "$status" -eq 0 ]
 	[ "$output" = $'1\n2\n3' ]
-	[ "$(json_args 1)" = '["x","a b\nc"]' ]
-	[ "$(json_args 2)" = '["x","second"]' ]
-	[ "$(json_args 3)" = '["x","last"]' ]
+	args_are '["x","a b\nc"]' '["x","second"]' '["x","last"]'
 }
 
 @test "--each --null is --each -0" {
@@ -546,20 +470,19 @@ bytes() {
 
 @test "--each -0: empty input adds nothing and exits 0" {
 	seed
-	run --separate-stderr job-add --each -0 ok </dev/null
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	unchanged
 	printf '\0\0' >"$TMP/in"
-	run --separate-stderr job-add --each -0 ok <"$TMP/in"
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	unchanged
+	local input
+	for input in /dev/null "$TMP/in"; do
+		run --separate-stderr job-add --each -0 ok <"$input"
+		[ "$status" -eq 0 ]
+		[ "$output" = "" ]
+		unchanged
+	done
 }
 
 @test "-0 without --each is a usage error" {
 	seed
-	rejected -0 ok
+	rejected job-add -0 ok
 	unchanged
 }
 
@@ -613,7 +536,7 @@ bytes() {
 		wait "$i"
 	done
 	[ "$(cat "$TMP"/out.* | sort -u)" = 1 ]
-	[ "$(job-list -c)" = $'pending 1\nrunning 0\ndone 0\nfailed 0' ]
+	is_count 1 0 0 0
 }
 
 @test "--each -k: the key makes one job; every item prints its id" {
@@ -623,7 +546,7 @@ bytes() {
 	[ "$status" -eq 0 ]
 	[ "$output" = $'1\n1\n1' ]
 	[ "$(json_args 1)" = '["a"]' ]
-	[ "$(job-list -c)" = $'pending 1\nrunning 0\ndone 0\nfailed 0' ]
+	is_count 1 0 0 0
 }
 
 @test "-k: keys are shared with job-schedule" {
@@ -646,7 +569,7 @@ bytes() {
 	run --separate-stderr job-add -k k ok
 	[ "$status" -eq 0 ]
 	[ "$output" = 1 ]
-	[ "$(job-list -a -c)" = $'pending 0\nrunning 0\ndone 1\nfailed 0' ]
+	[ "$(job-list -a -c)" = "$(counts 0 0 1 0)" ]
 }
 
 @test "-k: once the job is removed, the key is free again" {
@@ -707,7 +630,7 @@ bytes() {
 	[ "$(field 1 payload_size)" = 0 ]
 	[ "$(field 2 payload_size)" = null ]
 	run job-run --once
-	[ "$(job-list -a -c)" = $'pending 0\nrunning 0\ndone 2\nfailed 0' ]
+	[ "$(job-list -a -c)" = "$(counts 0 0 2 0)" ]
 	[ ! -s "$TMP/stdin.1" ]
 	[ ! -s "$TMP/stdin.2" ]
 }

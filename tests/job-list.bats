@@ -5,54 +5,9 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# usage_of PROG: the usage lines that head PROG's help.
-usage_of() {
-	"$1" -h | sed '/^ *-/,$d'
-}
-declare -gA USAGE=()
-
-# usage_error PROG: the last `run` was a command-line error of PROG:
-# exit 2, nothing on stdout, "PROG: ..." then the usage on stderr.
-usage_error() {
-	[ -n "${USAGE[$1]-}" ] || USAGE[$1]=$(usage_of "$1")
-	[ "$status" -eq 2 ] || { echo "status $status, want 2"; return 1; }
-	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
-	[[ ${stderr_lines[0]} == "$1: "* ]] ||
-		{ echo "message not prefixed: $stderr"; return 1; }
-	[ "${stderr#*$'\n'}" = "${USAGE[$1]}" ] ||
-		{ echo "no usage after the message: $stderr"; return 1; }
-}
-
 # ids ARGS...: the ID column of `job-list ARGS`, space-separated.
 ids() {
 	job-list "$@" | awk '{ printf "%s%s", sep, $1; sep = " " }'
-}
-
-# json_ids ARGS...: the ids of `job-list --json ARGS`, space-separated.
-json_ids() {
-	job-list --json "$@" |
-	    sed 's/^{"id":\([0-9]*\),.*/\1/' | paste -sd ' ' -
-}
-
-# done_failed_pending: job 1 done, 2 failed, 3 pending (due in an hour).
-done_failed_pending() {
-	handler ok 'echo out; echo err >&2'
-	handler bad 'exit 3'
-	job-add ok >/dev/null
-	job-add bad >/dev/null
-	job-schedule --in 1h ok >/dev/null
-	job-run --once 2>/dev/null
-	[ "$(state 1)" = done ]
-	[ "$(state 2)" = failed ]
-	[ "$(state 3)" = pending ]
-}
-
-# a_running_job: job 1 is running under an executor until the test ends.
-a_running_job() {
-	handler block 'exec sleep 1000'
-	job-add block >/dev/null
-	start_runner
-	poll 10 is_state 1 running
 }
 
 @test "a store that does not exist: no jobs, exit 0" {

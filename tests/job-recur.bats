@@ -6,25 +6,7 @@ bats_require_minimum_version 1.5.0
 
 load helper
 
-# jf ID KEY: one JSON field of a job, raw (null for null).
-jf() {
-	job-list --json "$1" | jq -rc ".$2"
-}
-
-# epoch TIME: seconds since the epoch.
-epoch() {
-	date -d "$1" +%s
-}
-
-# once ARGS: job-run --once, its stderr appended to $TMP/run.log.
-once() {
-	job-run --once "$@" 2>>"$TMP/run.log"
-}
-
-# now_ns, now_s: the current time.
-now_ns() {
-	date +%s%N
-}
+# now_s: the current time in seconds.
 now_s() {
 	date +%s
 }
@@ -42,11 +24,6 @@ field_is() {
 # ended N: for poll; $TMP/runs has at least N "end" lines.
 ended() {
 	[ -e "$TMP/runs" ] && [ "$(grep -c '^end' "$TMP/runs")" -ge "$1" ]
-}
-
-# counts P R D F: the exact output of job-list -c.
-counts() {
-	printf 'pending %s\nrunning %s\ndone %s\nfailed %s\n' "$@"
 }
 
 # usage_err: the last `run --separate-stderr` was a command-line error:
@@ -500,7 +477,7 @@ echo "$JOB_RUN_AT $JOB_ATTEMPT $(date +%s%N)" >>"$TMP/runs"
 	[ "$(jf 1 failures)" = 1 ]
 	[ "$(jf 1 last_exit)" = 4 ]
 	[[ $(jf 1 last_error) == *bad* ]]
-	[ "$(job-list -c)" = "$(counts 1 0 0 0)" ]
+	is_count 1 0 0 0
 }
 
 # --- job-list, job-rm, job-run -----------------------------------------------
@@ -510,11 +487,11 @@ echo "$JOB_RUN_AT $JOB_ATTEMPT $(date +%s%N)" >>"$TMP/runs"
 	job-recur --every 1h blk >/dev/null
 	start_runner
 	poll 10 is_state 1 running
-	[ "$(job-list -c)" = "$(counts 0 1 0 0)" ]
+	is_count 0 1 0 0
 	touch "$TMP/go"
 	poll 10 field_is 1 runs 1
 	[ "$(jf 1 state)" = pending ]
-	[ "$(job-list -c)" = "$(counts 1 0 0 0)" ]
+	is_count 1 0 0 0
 	[ "$(job-list --json -s done)" = "" ]
 }
 

@@ -6,78 +6,8 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# Handlers started here that may outlive a failed test are killed after
-# it, before the helper's teardown.
-eval "helper_$(declare -f teardown)"
-teardown() {
-	local f
-	for f in "$TMP"/pid "$TMP"/child; do
-		[ -s "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null
-	done
-	helper_teardown
-}
-
-# usage_of PROG: the usage lines that head PROG's help.
-usage_of() {
-	"$1" -h | sed '/^ *-/,$d'
-}
-declare -gA USAGE=()
-
-# usage_error PROG: the last `run` was a command-line error of PROG:
-# exit 2, nothing on stdout, "PROG: ..." then the usage on stderr.
-usage_error() {
-	[ -n "${USAGE[$1]-}" ] || USAGE[$1]=$(usage_of "$1")
-	[ "$status" -eq 2 ] || { echo "status $status, want 2"; return 1; }
-	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
-	[[ ${stderr_lines[0]} == "$1: "* ]] ||
-		{ echo "message not prefixed: $stderr"; return 1; }
-	[ "${stderr#*$'\n'}" = "${USAGE[$1]}" ] ||
-		{ echo "no usage after the message: $stderr"; return 1; }
-}
-
-# try CMD...: as `run --separate-stderr`, only lighter, for the long
-# loops over bad input: sets status, output, stderr and stderr_lines.
-try() {
-	status=0
-	output=$("$@" 2>"$TMP/stderr") || status=$?
-	stderr=$(<"$TMP/stderr")
-	mapfile -t stderr_lines <"$TMP/stderr"
-}
-
-# rejected ARGS...: job-rm ARGS is a usage error.
-rejected() {
-	try job-rm "$@"
-	usage_error job-rm
-}
-
-# snap / unchanged: the whole store now, and whether it is still so.
-snap() {
-	job-list -a --json >"$TMP/snap"
-}
-unchanged() {
-	job-list -a --json | diff "$TMP/snap" -
-}
-
-# full_disk BLOCKS CMD...: runs CMD as if the disk were full after
-# BLOCKS KiB per file (RLIMIT_FSIZE, SIGXFSZ ignored), its output
-# through pipes, which the limit does not touch.
-full_disk() {
-	local blocks=$1 err rc=0
-	shift
-	{ err=$(bash -c 'trap "" XFSZ; ulimit -f "$0" || exit 99
-	    exec "$@" 2>&1 >&8 8>&-' "$blocks" "$@"); } 8>&1 || rc=$?
-	[ -z "$err" ] || printf '%s\n' "$err" >&2
-	return "$rc"
-}
-
-# ids ARGS...: the ids `job-list --json ARGS` shows, space-separated.
-ids() {
-	job-list --json "$@" |
-	    sed 's/^{"id":\([0-9]*\),.*/\1/' | paste -sd ' ' -
-}
-
-# gone ID...: those jobs are not in the store.
-gone() {
+# jobs_gone ID...: those jobs are not in the store.
+jobs_gone() {
 	local id
 	for id; do
 		! job-list "$id" >/dev/null 2>&1 ||
@@ -93,37 +23,10 @@ alive() {
 	[[ $stat != Z* ]]
 }
 
-# done_failed_pending: job 1 done, 2 failed, 3 pending (due in an hour).
-done_failed_pending() {
-	handler ok 'exit 0'
-	handler bad 'exit 3'
-	job-add ok >/dev/null
-	job-add bad >/dev/null
-	job-schedule --in 1h ok >/dev/null
-	job-run --once 2>/dev/null
-	[ "$(state 1)" = done ]
-	[ "$(state 2)" = failed ]
-	[ "$(state 3)" = pending ]
-}
-
-# a_running_job [RUNNER ARGS...]: job 1 runs a handler that notes its
-# pid and its child's in $TMP, and any SIGTERM it gets in $TMP/got.
-a_running_job() {
-	handler block 'echo $$ >"$JOB_DB/../pid"
-trap "echo term >\"\$JOB_DB/../got\"; exit 0" TERM
-sleep 1000 &
-echo $! >"$JOB_DB/../child"
-wait'
-	job-add block >/dev/null
-	start_runner "$@"
-	poll 10 is_state 1 running
-	poll 10 test -s "$TMP/child"
-}
-
 # rm_older_than_1s_done: removes done jobs finished 1s ago, then checks
 # that job 1 is gone.
 rm_older_than_1s_done() {
-	job-rm --state done --older-than 1s && gone 1
+	job-rm --state done --older-than 1s && jobs_gone 1
 }
 
 @test "job-rm ID: the job is gone, silently, the others stay" {
@@ -135,8 +38,8 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	gone 2
-	[ "$(ids)" = "1 3" ]
+	jobs_gone 2
+	[ "$(json_ids)" = "1 3" ]
 }
 
 @test "job-rm ID...: all of them" {
@@ -146,7 +49,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	[ "$(ids)" = 2 ]
+	[ "$(json_ids)" = 2 ]
 }
 
 @test "job-rm ID: whatever state the job is in but running" {
@@ -156,8 +59,8 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	gone 1 2 3 4
-	[ "$(job-list -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
+	jobs_gone 1 2 3 4
+	is_count 0 0 0 0
 }
 
 @test "an unknown ID is an error (exit 1); the other ids are still removed" {
@@ -167,7 +70,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "job-rm: job 99: no such job" ]
-	[ "$(ids)" = 2 ]
+	[ "$(json_ids)" = 2 ]
 }
 
 @test "an unknown ID first or last: the others are still removed" {
@@ -177,7 +80,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
 	[ "$stderr" = $'job-rm: job 98: no such job\njob-rm: job 99: no such job' ]
-	[ "$(ids)" = 3 ]
+	[ "$(json_ids)" = 3 ]
 }
 
 @test "an id removed twice: the second time it is unknown" {
@@ -211,10 +114,10 @@ rm_older_than_1s_done() {
 	local id
 	for id in x 0 1x '' ' 1' 1.0 -- -1; do
 		echo "# '$id'"
-		rejected -- 1 "$id"
+		rejected job-rm -- 1 "$id"
 	done
-	rejected -1
-	rejected 1 x 2
+	rejected job-rm -1
+	rejected job-rm 1 x 2
 	unchanged
 }
 
@@ -222,9 +125,9 @@ rm_older_than_1s_done() {
 	handler ok 'exit 0'
 	job-add ok >/dev/null
 	snap
-	rejected
-	rejected -f
-	rejected --
+	rejected job-rm
+	rejected job-rm -f
+	rejected job-rm --
 	unchanged
 }
 
@@ -234,9 +137,9 @@ rm_older_than_1s_done() {
 	job-recur --every 1h --name tick ok >/dev/null
 	job-run --once 2>/dev/null
 	snap
-	rejected --name tick 1
-	rejected --state done 1
-	rejected --state done --name tick
+	rejected job-rm --name tick 1
+	rejected job-rm --state done 1
+	rejected job-rm --state done --name tick
 	unchanged
 }
 
@@ -244,11 +147,11 @@ rm_older_than_1s_done() {
 	handler ok 'exit 0'
 	job-add ok >/dev/null
 	snap
-	rejected -Z 1
-	rejected --bogus 1
-	rejected --name
-	rejected --state
-	rejected --state done --older-than
+	rejected job-rm -Z 1
+	rejected job-rm --bogus 1
+	rejected job-rm --name
+	rejected job-rm --state
+	rejected job-rm --state done --older-than
 	unchanged
 }
 
@@ -262,11 +165,11 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	[ "$(ids)" = "1 3 4" ]
+	[ "$(json_ids)" = "1 3 4" ]
 	# A recurring job named after its handler.
 	run --separate-stderr job-rm --name ok
 	[ "$status" -eq 0 ]
-	[ "$(ids)" = "1 3" ]
+	[ "$(json_ids)" = "1 3" ]
 	# The name is free again, for a new job.
 	run job-recur --every 1h --name tick ok
 	[ "$status" -eq 0 ]
@@ -280,10 +183,7 @@ rm_older_than_1s_done() {
 	snap
 	for n in tock TICK tic; do
 		run --separate-stderr job-rm --name "$n"
-		[ "$status" -eq 1 ]
-		[ "$output" = "" ]
-		[[ $stderr == "job-rm: "* ]]
-		[ "${#stderr_lines[@]}" -eq 1 ]
+		cannot job-rm
 	done
 	unchanged
 }
@@ -308,7 +208,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	[ "$(ids -a)" = "2 3" ]
+	[ "$(json_ids -a)" = "2 3" ]
 }
 
 @test "--state failed removes every failed job, and only them" {
@@ -317,7 +217,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	[ "$(ids -a)" = "1 3" ]
+	[ "$(json_ids -a)" = "1 3" ]
 }
 
 @test "--state with no such jobs: exit 0, nothing removed" {
@@ -338,7 +238,7 @@ rm_older_than_1s_done() {
 	snap
 	for s in pending running bogus '' Done done,failed; do
 		echo "# --state '$s'"
-		rejected --state "$s"
+		rejected job-rm --state "$s"
 	done
 	unchanged
 }
@@ -349,14 +249,14 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	[ "$(ids -a)" = "1 2 3" ]
+	[ "$(json_ids -a)" = "1 2 3" ]
 	run --separate-stderr job-rm --state failed --older-than 1d
 	[ "$status" -eq 0 ]
-	[ "$(ids -a)" = "1 2 3" ]
+	[ "$(json_ids -a)" = "1 2 3" ]
 	# Once a second has passed, a 1s age takes the done job, not the
 	# failed one.
 	poll 10 rm_older_than_1s_done
-	[ "$(ids -a)" = "2 3" ]
+	[ "$(json_ids -a)" = "2 3" ]
 }
 
 @test "--older-than takes a DURATION" {
@@ -364,7 +264,7 @@ rm_older_than_1s_done() {
 	snap
 	for d in 0 -5m 1h30 30m1h 1.5h '' x; do
 		echo "# --older-than '$d'"
-		rejected --state done --older-than "$d"
+		rejected job-rm --state done --older-than "$d"
 	done
 	unchanged
 }
@@ -372,9 +272,9 @@ rm_older_than_1s_done() {
 @test "--older-than goes with --state" {
 	done_failed_pending
 	snap
-	rejected --older-than 1h 1
-	rejected --older-than 1h --name x
-	rejected --older-than 1h
+	rejected job-rm --older-than 1h 1
+	rejected job-rm --older-than 1h --name x
+	rejected job-rm --older-than 1h
 	unchanged
 }
 
@@ -382,10 +282,7 @@ rm_older_than_1s_done() {
 	a_running_job
 	snap
 	run --separate-stderr job-rm 1
-	[ "$status" -eq 1 ]
-	[ "$output" = "" ]
-	[[ $stderr == "job-rm: "* ]]
-	[ "${#stderr_lines[@]}" -eq 1 ]
+	cannot job-rm
 	[ "$(state 1)" = running ]
 	alive "$(cat "$TMP/pid")"
 	[ ! -e "$TMP/got" ]
@@ -400,7 +297,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
 	[[ $stderr == "job-rm: "* ]]
-	gone 2
+	jobs_gone 2
 	[ "$(state 1)" = running ]
 }
 
@@ -420,7 +317,7 @@ rm_older_than_1s_done() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	gone 1
+	jobs_gone 1
 	poll 10 test -s "$TMP/got"
 	[ "$(cat "$TMP/got")" = term ]
 	# The whole group: the handler's child too.
@@ -431,7 +328,7 @@ rm_older_than_1s_done() {
 	a_running_job
 	run --separate-stderr job-rm --force 1
 	[ "$status" -eq 0 ]
-	gone 1
+	jobs_gone 1
 	poll 10 test -s "$TMP/got"
 }
 
@@ -444,11 +341,13 @@ rm_older_than_1s_done() {
 	# removed one has stopped.
 	job-add ok >/dev/null
 	poll 10 is_state 2 done
-	gone 1
-	[ "$(job-list -c)" = $'pending 0\nrunning 0\ndone 1\nfailed 0' ]
+	jobs_gone 1
+	is_count 0 0 1 0
 }
 
 @test "-f: a handler that ignores SIGTERM is killed after the grace" {
+	# The pids it notes are killed after the test if still there.
+	EXTRA_PID_FILES+=("$TMP/pid" "$TMP/child")
 	handler stubborn 'trap "" TERM
 echo $$ >"$JOB_DB/../pid"
 sleep 1000 &
@@ -463,7 +362,7 @@ wait'
 	child=$(cat "$TMP/child")
 	run --separate-stderr job-rm -f 1
 	[ "$status" -eq 0 ]
-	gone 1
+	jobs_gone 1
 	poll 10 eval '! alive "$pid" && ! alive "$child"'
 }
 
@@ -473,15 +372,11 @@ wait'
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	gone 1 2 3
+	jobs_gone 1 2 3
 }
 
 @test "--name: a running recurring job is refused without -f, removed with it" {
-	handler tick 'echo $$ >"$JOB_DB/../pid"
-trap "echo term >\"\$JOB_DB/../got\"; exit 0" TERM
-sleep 1000 &
-echo $! >"$JOB_DB/../child"
-wait'
+	blocking_handler tick
 	job-recur --every 1h --name ticker tick >/dev/null
 	start_runner
 	poll 10 is_state 1 running
@@ -494,7 +389,7 @@ wait'
 	run --separate-stderr job-rm -f --name ticker
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
-	gone 1
+	jobs_gone 1
 	poll 10 test -s "$TMP/got"
 }
 
@@ -521,12 +416,9 @@ wait'
 	if [ "$status" -eq 0 ]; then
 		# It fitted after all: then it is done, and said nothing.
 		[ "$output" = "" ]
-		gone 3
+		jobs_gone 3
 	else
-		[ "$status" -eq 1 ]
-		[ "$output" = "" ]
-		[[ $stderr == "job-rm: "* ]]
-		[ "${#stderr_lines[@]}" -eq 1 ]
+		cannot job-rm
 		unchanged
 	fi
 	snap
@@ -554,6 +446,6 @@ wait'
 	job-add ok >/dev/null
 	run --separate-stderr job-rm -d "$TMP/other" 1
 	[ "$status" -eq 0 ]
-	[ "$(job-list -d "$TMP/other" -c)" = $'pending 0\nrunning 0\ndone 0\nfailed 0' ]
-	[ "$(ids)" = 1 ]
+	[ "$(job-list -d "$TMP/other" -c)" = "$(counts 0 0 0 0)" ]
+	[ "$(json_ids)" = 1 ]
 }

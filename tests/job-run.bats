@@ -5,66 +5,6 @@ bats_require_minimum_version 1.5.0
 
 load helper
 
-# Wrap the shared setup and teardown: EXTRA_PIDS are processes a test
-# leaves behind on purpose (none here but kept for symmetry with the
-# recovery file), killed before the runners are stopped.
-eval "helper_$(declare -f setup)"
-eval "helper_$(declare -f teardown)"
-setup() {
-	helper_setup
-	EXTRA_PIDS=()
-}
-teardown() {
-	local pid
-	for pid in ${EXTRA_PIDS[@]+"${EXTRA_PIDS[@]}"}; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	helper_teardown
-}
-
-# jf ID KEY: one JSON field of a job, raw (null for null).
-jf() {
-	job-list --json "$1" | jq -r ".$2"
-}
-
-# epoch RFC3339: seconds since the epoch.
-epoch() {
-	date -d "$1" +%s
-}
-
-# once ARGS: job-run --once, its stderr appended to $TMP/run.log.
-once() {
-	job-run --once "$@" 2>>"$TMP/run.log"
-}
-
-# now_ns: the current time in nanoseconds.
-now_ns() {
-	date +%s%N
-}
-
-# gone PID: the process no longer exists (a zombie counts as gone: PID 1
-# in a container may not reap orphans).
-gone() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
-	[ "${s%% *}" = Z ]
-}
-
-# has_file FILE: for poll; FILE exists and is not empty.
-has_file() {
-	[ -s "$1" ]
-}
-
-# counts P R D F: the exact output of job-list -c.
-counts() {
-	printf 'pending %s\nrunning %s\ndone %s\nfailed %s\n' "$@"
-}
-
-# is_count P R D F: for poll.
-is_count() {
-	[ "$(job-list -c)" = "$(counts "$@")" ]
-}
-
 # stop_with SIGNAL: sends SIGNAL to the last runner and waits for it;
 # its exit status is left in STOP_STATUS.
 stop_with() {
@@ -98,9 +38,6 @@ observe() {
 	read -r -t "$1" <>"$f" || true
 	rm -f "$f"
 }
-
-# Time at the start of every event line.
-TIME_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})'
 
 # event_line EVENT JOB: the one event line for that job (fails unless
 # exactly one).
@@ -149,7 +86,7 @@ header() {
 	[ -d "$JOB_DB" ]
 	[ "$(stat -c %a "$JOB_DB")" = 700 ]
 	[ "$(find "$JOB_DB" -type f ! -perm 600)" = "" ]
-	[ "$(job-list -c)" = "$(counts 0 0 0 0)" ]
+	is_count 0 0 0 0
 }
 
 @test "job-run -d serves that store, not JOB_DB" {
@@ -160,7 +97,7 @@ header() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$(job-list -d "$TMP/other" -c)" = "$(counts 0 0 1 0)" ]
-	[ "$(job-list -c)" = "$(counts 1 0 0 0)" ]
+	is_count 1 0 0 0
 }
 
 @test "job-run -H runs handlers from that directory" {
@@ -195,7 +132,7 @@ header() {
 	once
 	cmp "$TMP/payload" "$TMP/in.1"
 	[ "$(cat "$TMP/in.2")" = "from stdin" ]
-	[ "$(job-list -c)" = "$(counts 0 0 2 0)" ]
+	is_count 0 0 2 0
 }
 
 @test "handler stdin is /dev/null without a payload" {
@@ -283,7 +220,7 @@ header() {
 	run once
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
-	[ "$(job-list -c)" = "$(counts 0 0 1 0)" ]
+	is_count 0 0 1 0
 	[ "$(jf 1 state)" = done ]
 	[ "$(jf 1 attempts)" = 1 ]
 	[ "$(jf 1 max_attempts)" = 1 ]
@@ -306,7 +243,7 @@ header() {
 	job-add fails
 	run once
 	[ "$status" -eq 0 ]
-	[ "$(job-list -c)" = "$(counts 0 0 0 1)" ]
+	is_count 0 0 0 1
 	[ "$(jf 1 attempts)" = 1 ]
 	[ "$(jf 1 last_exit)" = 3 ]
 	[ "$(jf 1 last_signal)" = null ]
@@ -481,8 +418,8 @@ header() {
 	[ "$(jf 1 timeout)" = 1 ]
 	[[ "$(jf 1 last_error)" == *timeout* ]]
 	[[ "$(jf 1 last_error)" == *slow* ]]
-	poll 5 gone "$(cat "$TMP/pid")"
-	poll 5 gone "$(cat "$TMP/gc")"
+	poll 5 pid_gone "$(cat "$TMP/pid")"
+	poll 5 pid_gone "$(cat "$TMP/gc")"
 	run job-list -l 1
 	[[ "${lines[0]}" =~ $(header 1 'timeout after ([0-9.]+)s') ]]
 	# Never before its time.
@@ -501,8 +438,8 @@ header() {
 	[ $(($(now_ns) - t0)) -ge 2000000000 ]
 	[ "$(jf 1 state)" = failed ]
 	[[ "$(jf 1 last_error)" == *timeout* ]]
-	poll 5 gone "$(cat "$TMP/pid")"
-	poll 5 gone "$(cat "$TMP/gc")"
+	poll 5 pid_gone "$(cat "$TMP/pid")"
+	poll 5 pid_gone "$(cat "$TMP/gc")"
 }
 
 @test "timeout with retries left: pending again" {
@@ -530,7 +467,7 @@ header() {
 	run once -j 1
 	[ "$status" -eq 0 ]
 	[ "$(tr '\n' ' ' <"$TMP/order")" = "4 2 6 3 7 1 5 " ]
-	[ "$(job-list -c)" = "$(counts 0 0 7 0)" ]
+	is_count 0 0 7 0
 }
 
 @test "-q serves only the named queues" {
@@ -542,7 +479,7 @@ header() {
 	job-add -q c q
 	once -q a
 	[ "$(cat "$TMP/ran")" = "$(printf '1 a\n4 a')" ]
-	[ "$(job-list -c)" = "$(counts 3 0 2 0)" ]
+	is_count 3 0 2 0
 	once -q b,default
 	[ "$(cat "$TMP/ran")" = "$(printf '1 a\n4 a\n2 b\n3 default')" ]
 	[ "$(state 5)" = pending ]
@@ -702,8 +639,8 @@ echo second'
 	stop_with TERM
 	[ "$STOP_STATUS" -eq 0 ]
 	[ "$(cat "$TMP/got")" = got ]
-	poll 5 gone "$(cat "$TMP/pid")"
-	poll 5 gone "$(cat "$TMP/gc")"
+	poll 5 pid_gone "$(cat "$TMP/pid")"
+	poll 5 pid_gone "$(cat "$TMP/gc")"
 	[ "$(jf 1 state)" = pending ]
 	[ "$(jf 1 attempts)" = 1 ]
 	[ "$(jf 1 max_attempts)" = 1 ]
@@ -733,7 +670,7 @@ echo second'
 	stop_with INT
 	[ "$STOP_STATUS" -eq 0 ]
 	[ "$(cat "$TMP/got")" = got ]
-	poll 5 gone "$(cat "$TMP/gc")"
+	poll 5 pid_gone "$(cat "$TMP/gc")"
 	[ "$(jf 1 state)" = pending ]
 	[ "$(jf 1 attempts)" = 1 ]
 	once
@@ -750,8 +687,8 @@ echo second'
 	stop_with TERM
 	[ "$STOP_STATUS" -eq 0 ]
 	[ $(($(now_ns) - t0)) -ge 1000000000 ]
-	poll 5 gone "$(cat "$TMP/pid")"
-	poll 5 gone "$(cat "$TMP/gc")"
+	poll 5 pid_gone "$(cat "$TMP/pid")"
+	poll 5 pid_gone "$(cat "$TMP/gc")"
 	[ "$(jf 1 state)" = pending ]
 	[ "$(jf 1 attempts)" = 1 ]
 	[ "$(jf 1 max_attempts)" = 1 ]
@@ -769,7 +706,8 @@ echo second'
 	[ "$output" = "" ]
 	[[ "$stderr" == "job-rm: "* ]]
 	[ "$(state 1)" = running ]
-	! gone "$(cat "$TMP/pid")"
+	run pid_gone "$(cat "$TMP/pid")"
+	[ "$status" -ne 0 ]
 }
 
 @test "job-rm -f of a running job: its group gets SIGTERM, the job is gone, the runner goes on" {
@@ -782,8 +720,8 @@ echo second'
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	poll 2 gone "$(cat "$TMP/pid")"
-	poll 2 gone "$(cat "$TMP/gc")"
+	poll 2 pid_gone "$(cat "$TMP/pid")"
+	poll 2 pid_gone "$(cat "$TMP/gc")"
 	[ "$(cat "$TMP/got")" = got ]
 	run job-list 1
 	[ "$status" -eq 1 ]
@@ -791,7 +729,8 @@ echo second'
 	job-add ok
 	poll 5 is_state 2 done
 	[ "$(job-list --json -a | jq -c .id)" = 2 ]
-	! grep -q ' event=retry ' "$TMP/run.log"
+	run grep -q ' event=retry ' "$TMP/run.log"
+	[ "$status" -eq 1 ]
 }
 
 @test "job-rm -f of a handler ignoring SIGTERM: killed after the grace" {
@@ -801,11 +740,11 @@ echo second'
 	poll 5 has_file "$TMP/gc"
 	run job-rm -f 1
 	[ "$status" -eq 0 ]
-	poll 5 gone "$(cat "$TMP/pid")"
-	poll 5 gone "$(cat "$TMP/gc")"
+	poll 5 pid_gone "$(cat "$TMP/pid")"
+	poll 5 pid_gone "$(cat "$TMP/gc")"
 	run job-list 1
 	[ "$status" -eq 1 ]
-	[ "$(job-list -c)" = "$(counts 0 0 0 0)" ]
+	is_count 0 0 0 0
 }
 
 # --- the event log -------------------------------------------------------------------
@@ -823,7 +762,8 @@ echo second'
 		[[ "$line" =~ ^$TIME_RE\ event=(start|done|fail|retry|timeout|lost|prune)( [a-z_]+=(\"[^\"]*\"|[^ \"]*))*$ ]] ||
 		    { echo "bad line: $line" >&2; false; }
 	done <"$TMP/run.log"
-	! grep -q ' event=output ' "$TMP/run.log"
+	run grep -q ' event=output ' "$TMP/run.log"
+	[ "$status" -eq 1 ]
 
 	line=$(event_line done 1)
 	[[ "$line" == *" handler=ok"* ]]
@@ -869,15 +809,15 @@ finished_before() {
 	job-add ok
 	job-add bad
 	once
-	[ "$(job-list -c)" = "$(counts 0 0 1 1)" ]
+	is_count 0 0 1 1
 	poll 5 finished_before 1 1
 	# The default (7d) and a long --keep keep it.
 	once
 	once --keep 1h
-	[ "$(job-list -c)" = "$(counts 0 0 1 1)" ]
+	is_count 0 0 1 1
 	run once --keep 1s
 	[ "$status" -eq 0 ]
-	[ "$(job-list -c)" = "$(counts 0 0 0 1)" ]
+	is_count 0 0 0 1
 	run job-list 1
 	[ "$status" -eq 1 ]
 	[ "$(state 2)" = failed ]

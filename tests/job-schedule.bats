@@ -6,83 +6,6 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# usage_of PROG: the usage lines that head PROG's help.
-usage_of() {
-	"$1" -h | sed '/^ *-/,$d'
-}
-declare -gA USAGE=()
-
-# usage_error PROG: the last `run` was a command-line error of PROG:
-# exit 2, nothing on stdout, "PROG: ..." then the usage on stderr.
-usage_error() {
-	[ -n "${USAGE[$1]-}" ] || USAGE[$1]=$(usage_of "$1")
-	[ "$status" -eq 2 ] || { echo "status $status, want 2"; return 1; }
-	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
-	[[ ${stderr_lines[0]} == "$1: "* ]] ||
-		{ echo "message not prefixed: $stderr"; return 1; }
-	[ "${stderr#*$'\n'}" = "${USAGE[$1]}" ] ||
-		{ echo "no usage after the message: $stderr"; return 1; }
-}
-
-# try CMD...: as `run --separate-stderr`, only lighter, for the long
-# loops over bad input: sets status, output, stderr and stderr_lines.
-try() {
-	status=0
-	output=$("$@" 2>"$TMP/stderr") || status=$?
-	stderr=$(<"$TMP/stderr")
-	mapfile -t stderr_lines <"$TMP/stderr"
-}
-
-# cannot PROG: the last `run` failed cleanly: exit 1, nothing on stdout,
-# one line on stderr prefixed "PROG: ".
-cannot() {
-	[ "$status" -eq 1 ] || { echo "status $status, want 1"; return 1; }
-	[ "$output" = "" ] || { echo "stdout not empty: $output"; return 1; }
-	[ "${#stderr_lines[@]}" -eq 1 ] ||
-		{ echo "want one line on stderr: $stderr"; return 1; }
-	[[ $stderr == "$1: "* ]] ||
-		{ echo "message not prefixed: $stderr"; return 1; }
-}
-
-# seed: puts one job in the store and remembers the whole store.
-seed() {
-	handler ok 'exit 0'
-	job-add ok seed >/dev/null
-	snap
-}
-
-# snap / unchanged: the whole store now, and whether it is still so.
-snap() {
-	job-list -a --json >"$TMP/snap"
-}
-unchanged() {
-	job-list -a --json | diff "$TMP/snap" -
-}
-
-# rejected ARGS...: job-schedule ARGS is a usage error.  (The callers
-# check once, after all their cases, that the store is unchanged.)
-rejected() {
-	try job-schedule "$@"
-	usage_error job-schedule
-}
-
-# full_disk BLOCKS CMD...: runs CMD as if the disk were full after
-# BLOCKS KiB per file (RLIMIT_FSIZE, SIGXFSZ ignored), its output
-# through pipes, which the limit does not touch.
-full_disk() {
-	local blocks=$1 err rc=0
-	shift
-	{ err=$(bash -c 'trap "" XFSZ; ulimit -f "$0" || exit 99
-	    exec "$@" 2>&1 >&8 8>&-' "$blocks" "$@"); } 8>&1 || rc=$?
-	[ -z "$err" ] || printf '%s\n' "$err" >&2
-	return "$rc"
-}
-
-# epoch TIME: RFC 3339 to seconds.
-epoch() {
-	date -u -d "$1" +%s
-}
-
 # scheduled TIME WANT: `job-schedule --at TIME` stores run_at WANT.
 scheduled() {
 	local id
@@ -246,15 +169,15 @@ scheduled() {
 
 @test "neither --at nor --in is a usage error" {
 	seed
-	rejected ok
-	rejected -p 1 ok
+	rejected job-schedule ok
+	rejected job-schedule -p 1 ok
 	unchanged
 }
 
 @test "both --at and --in is a usage error" {
 	seed
-	rejected --at 2030-01-01T00:00:00Z --in 1h ok
-	rejected --in 1h --at 2030-01-01T00:00:00Z ok
+	rejected job-schedule --at 2030-01-01T00:00:00Z --in 1h ok
+	rejected job-schedule --in 1h --at 2030-01-01T00:00:00Z ok
 	unchanged
 }
 
@@ -298,14 +221,14 @@ scheduled() {
 	    @99999999999999999999 \
 	    1800000000; do
 		echo "# --at '$t'"
-		rejected --at "$t" ok
+		rejected job-schedule --at "$t" ok
 	done
 	unchanged
 }
 
 @test "bad TIME creates no store" {
 	handler ok 'exit 0'
-	rejected --at 2026-12-01 ok
+	rejected job-schedule --at 2026-12-01 ok
 	[ ! -e "$JOB_DB" ]
 }
 
@@ -315,7 +238,7 @@ scheduled() {
 	for d in 0 0s 00 0m0s -5m -5 1h30 30m1h 1.5h '' ' 5' '5 ' 5x 1h1h 1m1h \
 	    h 1H 1y +5m 2026-12-01T10:00:00Z 99999999999999999999999; do
 		echo "# --in '$d'"
-		rejected --in "$d" ok
+		rejected job-schedule --in "$d" ok
 	done
 	unchanged
 }
@@ -325,29 +248,29 @@ scheduled() {
 	local d
 	for d in 0 -5m 1h30 30m1h 1.5h ''; do
 		echo "# -t '$d'"
-		rejected -t "$d" --in 1h ok
+		rejected job-schedule -t "$d" --in 1h ok
 	done
 	unchanged
 }
 
 @test "--at or --in missing its value is a usage error" {
 	seed
-	rejected --at
-	rejected --in
+	rejected job-schedule --at
+	rejected job-schedule --in
 	unchanged
 }
 
 @test "an unknown option is a usage error" {
 	seed
-	rejected -Z --in 1h ok
-	rejected --bogus --in 1h ok
-	rejected --each --in 1h ok
+	rejected job-schedule -Z --in 1h ok
+	rejected job-schedule --bogus --in 1h ok
+	rejected job-schedule --each --in 1h ok
 	unchanged
 }
 
 @test "an unregistered handler is a usage error without -f" {
 	seed
-	rejected --in 1h nothere
+	rejected job-schedule --in 1h nothere
 	unchanged
 	run --separate-stderr job-schedule -f --in 1h nothere
 	[ "$status" -eq 0 ]
@@ -360,7 +283,7 @@ scheduled() {
 	local n
 	for n in .x -x 'a b' a/b '' "$(printf 'a%.0s' $(seq 129))"; do
 		echo "# '$n'"
-		rejected -f --in 1h -- "$n"
+		rejected job-schedule -f --in 1h -- "$n"
 	done
 	unchanged
 }
