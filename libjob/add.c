@@ -39,9 +39,12 @@ check_spec(const struct job_spec *spec)
 	return 0;
 }
 
-/* Builds a record from spec (without id and times). */
-static int
-job_from_spec(struct job *job, const struct job_spec *spec)
+/*
+ * Fills a record that points into spec (without id and times): to be
+ * encoded, never freed.
+ */
+static void
+spec_view(struct job *view, const struct job_spec *spec)
 {
 	struct job tmp;
 
@@ -63,7 +66,17 @@ job_from_spec(struct job *job, const struct job_spec *spec)
 	tmp.catchup = spec->catchup;
 	tmp.jitter = spec->jitter;
 	tmp.state = JOB_PENDING;
-	return job_copy(job, &tmp);
+	*view = tmp;
+}
+
+/* Builds a record, owning its fields, from spec. */
+static int
+job_from_spec(struct job *job, const struct job_spec *spec)
+{
+	struct job view;
+
+	spec_view(&view, spec);
+	return job_copy(job, &view);
 }
 
 /* Sets a recurring job's first run from its schedule, after `at`. */
@@ -92,11 +105,10 @@ add_new(struct store_txn *txn, const struct job_spec *spec, uint64_t *id)
 {
 	struct job job;
 	job_time_t now = store_txn_now(txn);
-	int rc;
+	int rc = 0;
 
-	job_init(&job);
-	if ((rc = job_from_spec(&job, spec)) != 0)
-		return rc;
+	/* The record only passes through to the encoder: no copies. */
+	spec_view(&job, spec);
 	job.created_at = now;
 	if (job.name)
 		rc = schedule_first(&job, spec_time(spec, now));
@@ -107,7 +119,6 @@ add_new(struct store_txn *txn, const struct job_spec *spec, uint64_t *id)
 	if (rc == 0)
 		rc = job_save(txn, NULL, &job);
 	*id = job.id;
-	job_free_fields(&job);
 	return rc;
 }
 

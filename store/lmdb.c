@@ -148,6 +148,8 @@ store_close(struct store *st)
 	free(st);
 }
 
+static int save_meta(struct store_txn *t);
+
 /* Transactions ---------------------------------------------------------- */
 
 static int
@@ -155,6 +157,7 @@ txn_begin(struct store *st, int write, struct store_txn *t)
 {
 	int rc;
 
+	memset(t, 0, sizeof *t);
 	t->st = st;
 	t->write = write;
 	t->now = job_now();
@@ -189,7 +192,7 @@ store_write(struct store *st, int (*fn)(struct store_txn *, void *),
 		if ((rc = txn_begin(st, 1, &t)) != 0)
 			return rc;
 		rc = fn(&t, arg);
-		if (rc == 0)
+		if (rc == 0 && (rc = save_meta(&t)) == 0)
 			rc = mdb_txn_commit(t.txn);
 		else
 			mdb_txn_abort(t.txn);
@@ -223,40 +226,71 @@ store_txn_now(const struct store_txn *txn)
 
 /* Meta ------------------------------------------------------------------- */
 
+/* Reads the id counter and the counts into the transaction, once. */
+static int
+load_meta(struct store_txn *t)
+{
+	MDB_val v;
+	int rc;
+
+	if (t->meta_loaded)
+		return 0;
+	t->next_id = 1;
+	memset(t->counts, 0, sizeof t->counts);
+	rc = db_get(t, DB_META, str_val("next_id"), &v);
+	if (rc == 0 && v.mv_size != sizeof t->next_id)
+		return JOB_ECORRUPT;
+	if (rc == 0)
+		memcpy(&t->next_id, v.mv_data, sizeof t->next_id);
+	else if (rc != JOB_ENOJOB)
+		return rc;
+	rc = db_get(t, DB_META, str_val("count"), &v);
+	if (rc == 0 && v.mv_size != sizeof t->counts)
+		return JOB_ECORRUPT;
+	if (rc == 0)
+		memcpy(t->counts, v.mv_data, sizeof t->counts);
+	else if (rc != JOB_ENOJOB)
+		return rc;
+	t->meta_loaded = 1;
+	return 0;
+}
+
+/* Writes back what load_meta() read and the transaction changed. */
+static int
+save_meta(struct store_txn *t)
+{
+	int rc;
+
+	if (!t->meta_dirty)
+		return 0;
+	rc = db_put(t, DB_META, str_val("next_id"),
+	    val(&t->next_id, sizeof t->next_id));
+	if (rc == 0)
+		rc = db_put(t, DB_META, str_val("count"),
+		    val(t->counts, sizeof t->counts));
+	return rc;
+}
+
 int
 store_next_id(struct store_txn *t, uint64_t *id)
 {
-	MDB_val v;
-	uint64_t next = 1;
 	int rc;
 
-	rc = db_get(t, DB_META, str_val("next_id"), &v);
-	if (rc == 0 && v.mv_size == sizeof next)
-		memcpy(&next, v.mv_data, sizeof next);
-	else if (rc == 0)
-		return JOB_ECORRUPT;
-	else if (rc != JOB_ENOJOB)
+	if ((rc = load_meta(t)) != 0)
 		return rc;
-	*id = next++;
-	return db_put(t, DB_META, str_val("next_id"), val(&next, sizeof next));
+	*id = t->next_id++;
+	t->meta_dirty = 1;
+	return 0;
 }
 
 int
 store_count(struct store_txn *t, uint64_t counts[JOB_NSTATES])
 {
-	MDB_val v;
 	int rc;
 
-	rc = db_get(t, DB_META, str_val("count"), &v);
-	if (rc == JOB_ENOJOB) {
-		memset(counts, 0, JOB_NSTATES * sizeof counts[0]);
-		return 0;
-	}
-	if (rc)
+	if ((rc = load_meta(t)) != 0)
 		return rc;
-	if (v.mv_size != JOB_NSTATES * sizeof counts[0])
-		return JOB_ECORRUPT;
-	memcpy(counts, v.mv_data, v.mv_size);
+	memcpy(counts, t->counts, sizeof t->counts);
 	return 0;
 }
 
@@ -264,15 +298,15 @@ store_count(struct store_txn *t, uint64_t counts[JOB_NSTATES])
 int
 lmdb_count_add(struct store_txn *t, int state, int delta)
 {
-	uint64_t counts[JOB_NSTATES];
 	int rc;
 
 	if (state < 0 || state >= JOB_NSTATES)
 		return JOB_EINVAL;
-	if ((rc = store_count(t, counts)) != 0)
+	if ((rc = load_meta(t)) != 0)
 		return rc;
-	counts[state] += (uint64_t)(int64_t)delta;
-	return db_put(t, DB_META, str_val("count"), val(counts, sizeof counts));
+	t->counts[state] += (uint64_t)(int64_t)delta;
+	t->meta_dirty = 1;
+	return 0;
 }
 
 /* Index keys --------------------------------------------------------------- */

@@ -24,11 +24,20 @@ struct store {
 	MDB_dbi dbi[DB_COUNT];
 };
 
+/*
+ * A transaction.  The id counter and the per-state counts change with
+ * nearly every write: they are read once, kept here, and written back
+ * once before the commit, not once per job.
+ */
 struct store_txn {
 	struct store *st;
 	MDB_txn *txn;
 	job_time_t now;
 	int write;
+	int meta_loaded;
+	int meta_dirty;
+	uint64_t next_id;
+	uint64_t counts[JOB_NSTATES];
 };
 
 /* Translates an LMDB result into a libjob one. */
