@@ -41,7 +41,7 @@ ids() {
 	run --separate-stderr job-list 2>&1
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1      pending default       0 2030-01-01T00:00:00Z      0/1      ok               nightly(every 1h)    x" ]
-	[[ ${lines[1]} == "2      pending default       0 "*"T03:00:00Z      0/1      ok               daily(cron 0 3 * * *) " ]]
+	[[ ${lines[1]} == "2      pending default       0 "*"T03:00:00Z      0/1      ok               daily(cron 0 3 * * *)" ]]
 	[ "${#lines[@]}" -eq 2 ]
 }
 

@@ -111,10 +111,12 @@ fmt_table(FILE *f, const struct job *job)
 	snprintf(tries, sizeof tries, "%" PRIu32 "/%" PRIu32, job->attempts,
 	    job->max_attempts);
 	schedule(job, sched, sizeof sched);
-	fprintf(f, "%-6" PRIu64 " %-7s %-10s %4" PRId64 " %-25s %-8s %-16s "
-	    "%-20s ", job->id, job_state_name(job->state),
+	fprintf(f, "%-6" PRIu64 " %-7s %-10s %4" PRId64 " %-25s %-8s %-16s ",
+	    job->id, job_state_name(job->state),
 	    job->queue ? job->queue : "default", job->priority, when, tries,
-	    job->handler, sched);
+	    job->handler);
+	/* No trailing blanks when there are no args. */
+	fprintf(f, job->nargs ? "%-20s " : "%s", sched);
 	args_words(f, job);
 	putc('\n', f);
 }
