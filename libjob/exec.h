@@ -64,15 +64,23 @@ void job_outlog_close(struct job_outlog *log, const char *outcome);
 struct job_child {
 	pid_t pid;		/* also the process group */
 	int out;		/* read end of the handler's stdout+stderr */
+	int err;		/* read end of the exec status; -1 once read */
 };
 
 /*
- * Checks the handler of job and starts it.  On a handler that cannot be
- * run, returns JOB_ENOHANDLER or an errno and writes why into why.
+ * Checks the handler of job and starts it, without waiting for its
+ * execve() (see job_spawn_status).  On a handler that cannot be run,
+ * returns JOB_ENOHANDLER or an errno and writes why into why.
  */
 int job_spawn(const struct job *job, const char *handlers,
     const char *store_dir, struct job_child *child, char *why,
     size_t why_size);
+
+/*
+ * Reads whether the child's execve() succeeded: 0, or its errno.  Call
+ * when child->err is readable or the child has exited.
+ */
+int job_spawn_status(struct job_child *child);
 
 /* Transactions (claim.c) --------------------------------------------------- */
 

@@ -176,37 +176,63 @@ on_inotify(struct runner *r)
 		recover(r, job_now());
 }
 
+/* Adds the descriptors of running slots to the poll set. */
+static nfds_t
+poll_slots(struct runner *r, struct pollfd *pfd, struct slot **map,
+    int *is_err, nfds_t n)
+{
+	for (unsigned i = 0; i < r->nslots; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (!s->used)
+			continue;
+		if (s->child.out != -1) {
+			map[n] = s;
+			is_err[n] = 0;
+			pfd[n++] = (struct pollfd){ .fd = s->child.out,
+			    .events = POLLIN };
+		}
+		if (s->child.err != -1) {
+			map[n] = s;
+			is_err[n] = 1;
+			pfd[n++] = (struct pollfd){ .fd = s->child.err,
+			    .events = POLLIN };
+		}
+	}
+	return n;
+}
+
 static int
 wait_events(struct runner *r, job_time_t timeout)
 {
-	struct pollfd pfd[2 + RUNNER_MAX_SLOTS];
-	struct slot *map[RUNNER_MAX_SLOTS];
+	struct pollfd pfd[2 + 2 * RUNNER_MAX_SLOTS];
+	struct slot *map[2 + 2 * RUNNER_MAX_SLOTS];
+	int is_err[2 + 2 * RUNNER_MAX_SLOTS];
 	struct timespec ts, *tp = NULL;
-	nfds_t n = 2;
-	int rc;
+	nfds_t n;
 
 	pfd[0] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = r->infd, .events = POLLIN };
-	for (unsigned i = 0; i < r->nslots; i++)
-		if (r->slots[i].used && r->slots[i].child.out != -1) {
-			map[n - 2] = &r->slots[i];
-			pfd[n++] = (struct pollfd){ .fd = r->slots[i].child.out,
-			    .events = POLLIN };
-		}
+	n = poll_slots(r, pfd, map, is_err, 2);
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / JOB_NSEC;
 		ts.tv_nsec = timeout % JOB_NSEC;
 		tp = &ts;
 	}
-	if ((rc = ppoll(pfd, n, tp, NULL)) == -1)
+	if (ppoll(pfd, n, tp, NULL) == -1)
 		return errno == EINTR ? 0 : errno;
 	if (pfd[0].revents)
 		on_signal(r);
 	if (pfd[1].revents)
 		on_inotify(r);
-	for (nfds_t i = 2; i < n; i++)
-		if (pfd[i].revents)
-			runner_read_output(r, map[i - 2]);
+	for (nfds_t i = 2; i < n; i++) {
+		if (!pfd[i].revents)
+			continue;
+		if (is_err[i])
+			runner_exec_status(r, map[i]);
+		else
+			runner_read_output(r, map[i]);
+	}
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct slot {
 	int interrupted;
 	int removed;
 	int exited;
+	int exec_errno;			/* the handler could not be exec'd */
 	int status;			/* from waitpid */
 	char line[RUNNER_LINE];		/* partial output line, for -v */
 	size_t linelen;
@@ -74,6 +75,7 @@ struct slot *runner_free_slot(struct runner *r);
 void runner_slot_start(struct runner *r, struct slot *s);
 void runner_reap(struct runner *r);
 void runner_read_output(struct runner *r, struct slot *s);
+void runner_exec_status(struct runner *r, struct slot *s);
 void runner_collect(struct runner *r, job_time_t now);
 void runner_check_timers(struct runner *r, job_time_t now);
 void runner_kill_all(struct runner *r, int sig);

@@ -44,6 +44,7 @@ release(struct runner *r, struct slot *s)
 	memset(s, 0, sizeof *s);
 	job_init(&s->job);
 	s->child.out = -1;
+	s->child.err = -1;
 	s->log.fd = -1;
 	r->nrunning--;
 }
@@ -203,8 +204,17 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 	if (r->o->verbose && r->o->on_event)
 		echo_lines(r, s, "", 0, 1);
 	kill_later(r, s->child.pid, s->kill_at);
+	if (s->child.err != -1)
+		s->exec_errno = job_spawn_status(&s->child);
 	o = new_outcome(r, s, now);
-	if (WIFEXITED(s->status))
+	if (s->exec_errno) {
+		snprintf(r->errors[r->noutcomes - 1], sizeof r->errors[0],
+		    "cannot run handler %s: %s", s->job.handler,
+		    strerror(s->exec_errno));
+		o->error = r->errors[r->noutcomes - 1];
+		job_outlog_write(&s->log, o->error, strlen(o->error));
+		job_outlog_write(&s->log, "\n", 1);
+	} else if (WIFEXITED(s->status))
 		o->exit_status = WEXITSTATUS(s->status);
 	else if (WIFSIGNALED(s->status))
 		o->signal = WTERMSIG(s->status);
@@ -213,7 +223,8 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 	o->interrupted = s->interrupted && !s->timed_out &&
 	    !(o->exit_status == 0);
 	describe_outcome(o, text, sizeof text);
-	job_outlog_close(&s->log, o->interrupted ? "interrupted" : text);
+	job_outlog_close(&s->log, o->error ? "error" :
+	    o->interrupted ? "interrupted" : text);
 	if (o->removed)
 		r->noutcomes--;		/* nothing to record */
 	release(r, s);
@@ -233,6 +244,13 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 	kill(-s->child.pid, sig);
 	if (sig == SIGTERM && s->kill_at == 0)
 		s->kill_at = job_now() + r->o->grace;
+}
+
+void
+runner_exec_status(struct runner *r, struct slot *s)
+{
+	(void)r;
+	s->exec_errno = job_spawn_status(&s->child);
 }
 
 void

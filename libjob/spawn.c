@@ -197,14 +197,17 @@ child(const char *path, char **argv, char **env, int in, int out, int err,
 	_exit(127);
 }
 
-/* Forks and execs; returns 0 or the errno of the failed exec. */
+/*
+ * Forks and execs; returns 0 or the errno of a failed fork.  The parent
+ * does not wait for the exec: the child reports its failure on c->err,
+ * so that the next handler can start meanwhile.
+ */
 static int
 start(struct job_child *c, const char *path, char **argv, char **env,
     int in)
 {
 	int out[2], err[2], e = 0;
 	pid_t parent = getpid();
-	ssize_t r;
 
 	if (pipe2(out, O_CLOEXEC) == -1)
 		return errno;
@@ -219,20 +222,34 @@ start(struct job_child *c, const char *path, char **argv, char **env,
 		child(path, argv, env, in, out[1], err[1], parent);
 	if (c->pid == -1)
 		e = errno;
-	setpgid(c->pid, c->pid);	/* either side may win the race */
+	else
+		setpgid(c->pid, c->pid);	/* either side may win the race */
 	close(out[1]);
 	close(err[1]);
-	while (c->pid > 0 && (r = read(err[0], &e, sizeof e)) == -1 &&
-	    errno == EINTR)
-		;
-	close(err[0]);
 	if (e) {
 		close(out[0]);
+		close(err[0]);
 		return e;
 	}
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
 	c->out = out[0];
+	c->err = err[0];
 	return 0;
+}
+
+int
+job_spawn_status(struct job_child *c)
+{
+	ssize_t r;
+	int e = 0;
+
+	if (c->err == -1)
+		return 0;
+	while ((r = read(c->err, &e, sizeof e)) == -1 && errno == EINTR)
+		;
+	close(c->err);
+	c->err = -1;
+	return r == sizeof e ? e : 0;
 }
 
 int

@@ -832,3 +832,17 @@ finished_before() {
 	start_runner --keep 1s
 	poll 5 is_count 0 0 0 0
 }
+
+@test "a handler the kernel cannot exec fails its attempt with the reason, in last_error and the log" {
+	printf '#!/nonexistent/interpreter\n' >"$JOB_HANDLERS/badint"
+	chmod 755 "$JOB_HANDLERS/badint"
+	job-add -r 1 badint >/dev/null
+	job-run --once 2>"$TMP/run.log"
+	[ "$(state 1)" = pending ]
+	[ "$(field 1 last_error)" = "cannot run handler badint: No such file or directory" ]
+	[ "$(field 1 last_exit)" = null ]
+	run job-list -l 1
+	[ "${lines[1]}" = "cannot run handler badint: No such file or directory" ]
+	[[ "${lines[0]}" == "== attempt 1 at "*": error "*"==" ]]
+	grep -q ' event=retry job=1 handler=badint attempt=1 status=error ' "$TMP/run.log"
+}
