@@ -60,6 +60,10 @@ check: deps
 	$(MAKE) all $(UNIT_BIN) build/tests/example build/tests/corrupt
 	SANITIZE="$(SANITIZE)" scripts/check
 
+bench: deps
+	$(MAKE) all
+	scripts/bench/bench.sh
+
 lint-man:
 	mandoc -Tlint -W warning man/*
 
@@ -90,4 +94,4 @@ uninstall:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps demo check lint-man install uninstall clean
+.PHONY: all deps demo check bench lint-man install uninstall clean
