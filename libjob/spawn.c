@@ -197,17 +197,10 @@ child(const char *path, char **argv, char **env, int in, int out, int err,
 	_exit(127);
 }
 
-/*
- * Forks and execs; returns 0 or the errno of a failed fork.  The parent
- * does not wait for the exec: the child reports its failure on c->err,
- * so that the next handler can start meanwhile.
- */
 static int
-start(struct job_child *c, const char *path, char **argv, char **env,
-    int in)
+make_pipes(int out[2], int err[2])
 {
-	int out[2], err[2], e = 0;
-	pid_t parent = getpid();
+	int e;
 
 	if (pipe2(out, O_CLOEXEC) == -1)
 		return errno;
@@ -217,24 +210,47 @@ start(struct job_child *c, const char *path, char **argv, char **env,
 		close(out[1]);
 		return e;
 	}
-	c->pid = fork();
-	if (c->pid == 0)
-		child(path, argv, env, in, out[1], err[1], parent);
-	if (c->pid == -1)
-		e = errno;
-	else
-		setpgid(c->pid, c->pid);	/* either side may win the race */
+	return 0;
+}
+
+/* In the parent, after the fork: keeps the read ends, or cleans up. */
+static int
+after_fork(struct job_child *c, pid_t pid, int e, int out[2], int err[2])
+{
 	close(out[1]);
 	close(err[1]);
-	if (e) {
+	if (pid == -1) {
 		close(out[0]);
 		close(err[0]);
 		return e;
 	}
+	setpgid(pid, pid);	/* either side may win the race */
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	c->pid = pid;
 	c->out = out[0];
 	c->err = err[0];
 	return 0;
+}
+
+/*
+ * Starts the handler; returns 0 or the errno of a failed fork.  vfork:
+ * no copy of the executor's page tables (costly under a hypervisor);
+ * the parent is suspended only until the child's execve.  A failed exec
+ * is reported on c->err.
+ */
+static int
+start(struct job_child *c, const char *path, char **argv, char **env,
+    int in)
+{
+	int out[2], err[2], rc;
+	pid_t parent = getpid(), pid;
+
+	if ((rc = make_pipes(out, err)) != 0)
+		return rc;
+	pid = vfork();
+	if (pid == 0)
+		child(path, argv, env, in, out[1], err[1], parent);
+	return after_fork(c, pid, pid == -1 ? errno : 0, out, err);
 }
 
 int
