@@ -46,6 +46,7 @@ main(int argc, char **argv)
 		return fail(argv[1], rc);
 	if ((rc = job_add(store, &now, &id, NULL)) != 0)
 		return fail("add", rc);
+	later.has_run_at = 1;
 	later.run_at = job_now() + 2 * 86400 * JOB_NSEC;
 	if ((rc = job_add(store, &later, &id, NULL)) != 0)
 		return fail("schedule", rc);

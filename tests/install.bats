@@ -30,6 +30,12 @@ load helper
 	# The installed job-list reads what the library wrote.
 	run "$root/opt/job/bin/job-list" -d "$TMP/store" -c
 	[ "$output" = "$(counts 3 0 0 0)" ]
+	# The scheduled job is due two days after it was created, not now.
+	local created run_at
+	created=$(epoch "$(JOB_DB="$TMP/store" jf 2 created_at)")
+	run_at=$(epoch "$(JOB_DB="$TMP/store" jf 2 run_at)")
+	[ $((run_at - created)) -ge 172799 ]
+	[ $((run_at - created)) -le 172801 ]
 }
 
 @test "make uninstall removes what make install put" {
