@@ -149,7 +149,9 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 	if (o->interrupted) {
 		job->uncharged++;
 		job->state = JOB_PENDING;
-		job->run_at = now;
+		/* Due at once, but never before its time (claimed ahead). */
+		if (job->run_at < now)
+			job->run_at = now;
 		return set_error(job, "interrupted by executor shutdown");
 	}
 	job->last_exit = o->error || o->signal > 0 ? -1 : o->exit_status;
@@ -234,30 +236,60 @@ claim_change(struct job *job, void *arg)
 	job->state = JOB_RUNNING;
 	job->owner = p->owner;
 	job->attempts++;
-	job->started_at = a->now;
+	/* Claimed ahead of its time, it starts at that time. */
+	job->started_at = job->run_at > a->now ? job->run_at : a->now;
 	if ((rc = job_copy(&p->claimed[p->nclaimed], job)) != 0)
 		return rc;
 	p->nclaimed++;
 	return 0;
 }
 
+/* Claims job id; a record that cannot be read is reported, never run. */
+static int
+claim_one(struct store_txn *txn, uint64_t id, struct claim_arg *a)
+{
+	int rc;
+
+	rc = job_update(txn, id, claim_change, a);
+	if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+		rc = store_quarantine(txn, id);
+	return rc;
+}
+
+/*
+ * The next job to claim: the best due one, or once none is left (*ahead
+ * set), the first coming due within p->ahead.
+ */
+static int
+next_claim(struct store_txn *txn, struct job_txn_plan *p, job_time_t now,
+    int *ahead, uint64_t *id)
+{
+	int rc;
+
+	if (!*ahead && (rc = store_next_due(txn, p->queues, id)) !=
+	    JOB_ENOJOB)
+		return rc;
+	if (p->ahead <= 0)
+		return JOB_ENOJOB;
+	*ahead = 1;
+	return store_next_soon(txn, p->queues, now + p->ahead, id);
+}
+
+/*
+ * Claims due jobs, then, with slots still free, jobs coming due within
+ * p->ahead: their handlers wait for their time before the execve.
+ */
 static int
 claim_due(struct store_txn *txn, struct job_txn_plan *p)
 {
 	struct claim_arg a = { p, store_txn_now(txn), 0 };
 	uint64_t id;
-	int rc;
+	int rc, ahead = 0;
 
 	while (p->nclaimed < p->want) {
-		rc = store_next_due(txn, p->queues, &id);
-		if (rc == JOB_ENOJOB)
-			return 0;
-		if (rc == 0)
-			rc = job_update(txn, id, claim_change, &a);
-		/* A record that cannot be read is reported, never run. */
-		if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
-			rc = store_quarantine(txn, id);
-		if (rc)
+		if ((rc = next_claim(txn, p, a.now, &ahead, &id)) != 0)
+			return rc == JOB_ENOJOB ? 0 : rc;
+		if ((rc = claim_one(txn, id, &a)) != 0)
 			return rc;
 	}
 	return 0;
@@ -315,6 +347,28 @@ job_any_due(job_store *store, const char *const *queues)
 	struct due_arg d = { queues, 0 };
 
 	return store_read(store->st, any_due_fn, &d) == 1;
+}
+
+struct soon_arg {
+	const char *const *queues;
+	job_time_t until;
+	uint64_t id;
+};
+
+static int
+soon_fn(struct store_txn *txn, void *arg)
+{
+	struct soon_arg *s = arg;
+
+	return store_next_soon(txn, s->queues, s->until, &s->id);
+}
+
+int
+job_due_soon(job_store *store, const char *const *queues, job_time_t until)
+{
+	struct soon_arg s = { queues, until, 0 };
+
+	return store_read(store->st, soon_fn, &s) == 0;
 }
 
 static int

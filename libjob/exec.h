@@ -69,12 +69,13 @@ struct job_child {
 
 /*
  * Checks the handler of job and starts it, without waiting for its
- * execve() (see job_spawn_status).  On a handler that cannot be run,
- * returns JOB_ENOHANDLER or an errno and writes why into why.
+ * execve() (see job_spawn_status); if not_before is still to come, the
+ * child waits for it before the execve.  On a handler that cannot be
+ * run, returns JOB_ENOHANDLER or an errno and writes why into why.
  */
 int job_spawn(const struct job *job, const char *handlers,
-    const char *store_dir, struct job_child *child, char *why,
-    size_t why_size);
+    const char *store_dir, job_time_t not_before, struct job_child *child,
+    char *why, size_t why_size);
 
 /*
  * Reads whether the child's execve() succeeded: 0, or its errno.  Call
@@ -113,6 +114,7 @@ struct job_txn_plan {
 	size_t noutcomes;
 	/* in: how many jobs to claim; out: the claimed */
 	size_t want;
+	job_time_t ahead;	/* also claim jobs due within this; 0: not */
 	struct job *claimed;
 	size_t nclaimed;
 	/* out: events to report once committed */
@@ -126,6 +128,10 @@ int job_txn_step(job_store *store, struct job_txn_plan *plan);
 
 /* Returns 1 if a job in queues is due now. */
 int job_any_due(job_store *store, const char *const *queues);
+
+/* Returns 1 if a job in queues not yet due comes due by until. */
+int job_due_soon(job_store *store, const char *const *queues,
+    job_time_t until);
 
 /* Earliest time a waiting job comes due; JOB_ENOJOB if none. */
 int job_next_due_time(job_store *store, job_time_t *when);

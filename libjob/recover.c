@@ -110,7 +110,8 @@ lose_change(struct job *job, void *arg)
 	a->ev->job = job->id;
 	a->ev->attempt = job->attempts;
 	job->state = JOB_PENDING;
-	job->run_at = a->now;
+	if (job->run_at < a->now)	/* it may have been claimed ahead */
+		job->run_at = a->now;
 	if (job->lost_streak < MAX_LOST)
 		return 0;
 	job->lost_streak = 0;

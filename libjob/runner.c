@@ -91,6 +91,8 @@ runner_init(struct runner *r, job_store *store,
 	r->token |= 1;		/* 0 means "no owner" */
 	r->plan.owner = r->token;
 	r->plan.queues = o->queues;
+	/* --once takes only what is due when it looks. */
+	r->plan.ahead = o->once ? 0 : RUNNER_AHEAD;
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = alloc_tables(r)) == 0 && (rc = take_signals(r)) == 0 &&
 	    (rc = watch_store(r)) == 0)
@@ -130,18 +132,38 @@ runner_free(struct runner *r)
 }
 
 /*
- * Is there work for a step: a job due in our queues, or a waiting job of
+ * Is there work for a step: a job due in our queues, a waiting job of
  * any queue that came due and must move to the due index (else the
- * loop would wake for it again and again)?
+ * loop would wake for it again and again), or a job of our queues to
+ * claim ahead of its time?
  */
 int
 runner_due(struct runner *r)
 {
-	job_time_t when;
+	job_time_t when, now;
 
 	if (job_any_due(r->store, r->o->queues))
 		return 1;
-	return job_next_due_time(r->store, &when) == 0 && when <= job_now();
+	if (job_next_due_time(r->store, &when) != 0)
+		return 0;
+	now = job_now();
+	if (when <= now)
+		return 1;
+	return r->plan.ahead && when <= now + r->plan.ahead &&
+	    job_due_soon(r->store, r->o->queues, now + r->plan.ahead);
+}
+
+/*
+ * When to wake for the next waiting job: ahead of its time, unless it is
+ * already that near (and so not ours to claim: another queue's, or no
+ * slot was free), then at its time, to move it to the due index.
+ */
+static job_time_t
+wake_for(struct runner *r, job_time_t when, job_time_t now)
+{
+	if (when - r->plan.ahead > now)
+		return when - r->plan.ahead;
+	return when > now ? when : now;
 }
 
 static job_time_t
@@ -174,7 +196,7 @@ runner_timeout(struct runner *r, job_time_t now)
 		t = nearer(t, r->kills[i].at, now);
 	if (!r->stopping && r->nrunning < r->nslots &&
 	    job_next_due_time(r->store, &when) == 0)
-		t = nearer(t, when > now ? when : now, now);
+		t = nearer(t, wake_for(r, when, now), now);
 	t = nearer(t, r->next_prune, now);	/* 0: none */
 	if (r->others)
 		t = nearer(t, r->next_recover, now);

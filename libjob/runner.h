@@ -13,6 +13,12 @@
 #define RUNNER_MAX_KILLS 256
 #define RUNNER_LINE 4096
 
+/*
+ * A job coming due this soon is claimed and its handler's process
+ * created ahead of time, so that only the execve is left for its time.
+ */
+#define RUNNER_AHEAD (JOB_NSEC / 10)
+
 /* One running handler. */
 struct slot {
 	int used;
@@ -27,6 +33,8 @@ struct slot {
 	int removed;
 	int exited;
 	int exec_errno;			/* the handler could not be exec'd */
+	int ahead;			/* claimed ahead: waits for started */
+	int announced;			/* start event reported */
 	int status;			/* from waitpid */
 	char line[RUNNER_LINE];		/* partial output line, for -v */
 	size_t linelen;

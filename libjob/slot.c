@@ -64,22 +64,43 @@ start_failed(struct runner *r, struct slot *s, const char *why)
 	release(r, s);
 }
 
+/* Reports the start event, once. */
+static void
+announce(struct runner *r, struct slot *s)
+{
+	struct job_event ev = { .kind = JOB_EV_START };
+
+	if (s->announced)
+		return;
+	s->announced = 1;
+	ev.time = s->started;
+	ev.job = s->job.id;
+	ev.handler = s->job.handler;
+	ev.attempt = s->job.attempts;
+	if (r->o->on_event)
+		r->o->on_event(&ev, r->o->arg);
+}
+
+/*
+ * Starts a claimed job.  One claimed ahead of its time (started_at still
+ * to come) is announced only once its handler is exec'd.  The log is
+ * opened after the start, which the output pipe does not wait for.
+ */
 void
 runner_slot_start(struct runner *r, struct slot *s)
 {
-	struct job_event ev = { .kind = JOB_EV_START };
 	char why[512];
 	int rc;
 
 	s->used = 1;
 	r->nrunning++;
 	s->started = s->job.started_at ? s->job.started_at : job_now();
-	rc = job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
-	    s->job.attempts, s->started);
-	if (rc)
-		s->log.fd = -1;
+	s->ahead = s->started > job_now();
 	rc = job_spawn(&s->job, r->o->handlers, job_store_dir(r->store),
-	    &s->child, why, sizeof why);
+	    s->ahead ? s->started : 0, &s->child, why, sizeof why);
+	if (job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
+	    s->job.attempts, s->started) != 0)
+		s->log.fd = -1;
 	if (rc) {
 		start_failed(r, s, why);
 		return;
@@ -87,12 +108,8 @@ runner_slot_start(struct runner *r, struct slot *s)
 	job_guard_add(&r->guard, s->child.pid);
 	if (s->job.timeout > 0)
 		s->deadline = s->started + s->job.timeout;
-	ev.time = s->started;
-	ev.job = s->job.id;
-	ev.handler = s->job.handler;
-	ev.attempt = s->job.attempts;
-	if (r->o->on_event)
-		r->o->on_event(&ev, r->o->arg);
+	if (!s->ahead)
+		announce(r, s);
 }
 
 void
@@ -205,7 +222,7 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 		echo_lines(r, s, "", 0, 1);
 	kill_later(r, s->child.pid, s->kill_at);
 	if (s->child.err != -1)
-		s->exec_errno = job_spawn_status(&s->child);
+		runner_exec_status(r, s);
 	o = new_outcome(r, s, now);
 	if (s->exec_errno) {
 		snprintf(r->errors[r->noutcomes - 1], sizeof r->errors[0],
@@ -246,11 +263,17 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 		s->kill_at = job_now() + r->o->grace;
 }
 
+/*
+ * The handler was exec'd, or could not be.  A handler claimed ahead is
+ * announced now, unless it was stopped while it waited (its pipe closed
+ * because it died, not because of the exec).
+ */
 void
 runner_exec_status(struct runner *r, struct slot *s)
 {
-	(void)r;
 	s->exec_errno = job_spawn_status(&s->child);
+	if (!s->exec_errno && !s->interrupted && !s->removed)
+		announce(r, s);
 }
 
 void

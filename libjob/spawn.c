@@ -2,7 +2,8 @@
  * spawn.c: starting a handler: the safety checks on its file and
  * directory, then fork and execve with no shell, in a new process group,
  * stdin the payload, stdout and stderr into a pipe, and the JOB_*
- * environment.
+ * environment; or, for a job claimed ahead of its time, a child that
+ * waits for that time and then does the execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -170,10 +172,29 @@ make_argv(const struct job *job, const char *path)
 	return argv;
 }
 
+/* Sleeps until at (CLOCK_REALTIME), however often interrupted. */
+static void
+wait_until(job_time_t at)
+{
+	struct timespec ts = { at / JOB_NSEC, at % JOB_NSEC };
+
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) != 0)
+		;
+}
+
+/* What the child needs, prepared before the fork. */
+struct child_args {
+	const char *path;
+	char **argv, **env;
+	int in, out, err;
+	pid_t parent;
+	job_time_t not_before;	/* 0: exec at once */
+};
+
 /* In the child: never returns. */
 static void
-child(const char *path, char **argv, char **env, int in, int out, int err,
-    pid_t parent)
+child(const struct child_args *a)
 {
 	sigset_t none;
 	int e;
@@ -181,20 +202,48 @@ child(const char *path, char **argv, char **env, int in, int out, int err,
 	setpgid(0, 0);
 	/* Dies with the executor so that a recovered job is not run twice. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
+	if (getppid() != a->parent)
 		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(out, 2) == -1) {
+	if (dup2(a->in, 0) == -1 || dup2(a->out, 1) == -1 ||
+	    dup2(a->out, 2) == -1) {
 		e = errno;
-		(void)!write(err, &e, sizeof e);
+		(void)!write(a->err, &e, sizeof e);
 		_exit(127);
 	}
-	execve(path, argv, env);
+	if (a->not_before)
+		wait_until(a->not_before);
+	execve(a->path, a->argv, a->env);
 	e = errno;
-	(void)!write(err, &e, sizeof e);
+	(void)!write(a->err, &e, sizeof e);
 	_exit(127);
+}
+
+/*
+ * vfork: no copy of the executor's page tables (costly under a
+ * hypervisor); the parent is suspended only until the child's execve.
+ */
+static pid_t
+spawn_now(const struct child_args *a)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child(a);
+	return pid;
+}
+
+/* fork: the executor goes on while the child waits for its time. */
+static pid_t
+spawn_later(const struct child_args *a)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		child(a);
+	return pid;
 }
 
 static int
@@ -233,23 +282,26 @@ after_fork(struct job_child *c, pid_t pid, int e, int out[2], int err[2])
 }
 
 /*
- * Starts the handler; returns 0 or the errno of a failed fork.  vfork:
- * no copy of the executor's page tables (costly under a hypervisor);
- * the parent is suspended only until the child's execve.  A failed exec
- * is reported on c->err.
+ * Starts the handler; returns 0 or the errno of a failed fork.  A failed
+ * exec is reported on c->err.
  */
 static int
 start(struct job_child *c, const char *path, char **argv, char **env,
-    int in)
+    int in, job_time_t not_before)
 {
+	struct child_args a = { path, argv, env, in, -1, -1, getpid(), 0 };
 	int out[2], err[2], rc;
-	pid_t parent = getpid(), pid;
+	pid_t pid;
 
 	if ((rc = make_pipes(out, err)) != 0)
 		return rc;
-	pid = vfork();
-	if (pid == 0)
-		child(path, argv, env, in, out[1], err[1], parent);
+	a.out = out[1];
+	a.err = err[1];
+	if (not_before > job_now()) {
+		a.not_before = not_before;
+		pid = spawn_later(&a);
+	} else
+		pid = spawn_now(&a);
 	return after_fork(c, pid, pid == -1 ? errno : 0, out, err);
 }
 
@@ -270,7 +322,7 @@ job_spawn_status(struct job_child *c)
 
 int
 job_spawn(const struct job *job, const char *handlers, const char *store_dir,
-    struct job_child *c, char *why, size_t size)
+    job_time_t not_before, struct job_child *c, char *why, size_t size)
 {
 	char path[4096], vars[8192];
 	char **argv = NULL, **env = NULL;
@@ -289,7 +341,7 @@ job_spawn(const struct job *job, const char *handlers, const char *store_dir,
 	if (argv == NULL || env == NULL || in == -1)
 		rc = errno ? errno : ENOMEM;
 	else
-		rc = start(c, path, argv, env, in);
+		rc = start(c, path, argv, env, in, not_before);
 	if (rc)
 		snprintf(why, size, "cannot run handler %s: %s", job->handler,
 		    strerror(rc));

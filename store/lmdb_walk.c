@@ -174,9 +174,25 @@ store_next_time(struct store_txn *t, job_time_t *when)
 	return map_err(rc);
 }
 
-/* Does a waiting entry due by now belong to one of queues? */
 static int
-waiting_due(struct store_txn *t, const char *const *queues)
+in_queues(const MDB_val *v, const char *const *queues)
+{
+	if (queues == NULL)
+		return 1;
+	for (const char *const *q = queues; *q; q++)
+		if (v->mv_size == 8 + strlen(*q) &&
+		    memcmp((char *)v->mv_data + 8, *q, strlen(*q)) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The first waiting entry of queues due by `until`, in run_at order:
+ * returns 1 and sets *id, or 0.  It walks only entries due by then.
+ */
+static int
+waiting_first(struct store_txn *t, const char *const *queues,
+    job_time_t until, uint64_t *id)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -184,29 +200,36 @@ waiting_due(struct store_txn *t, const char *const *queues)
 
 	if (cursor_open(t, DB_WAITING, &c) != 0)
 		return 0;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && !hit;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != WAIT_KEY || get_i64(k.mv_data) > t->now)
+		if (k.mv_size != WAIT_KEY || get_i64(k.mv_data) > until)
 			break;
-		if (queues == NULL)
-			hit = 1;
-		for (const char *const *q = queues; q && *q && !hit; q++)
-			hit = v.mv_size == 8 + strlen(*q) &&
-			    memcmp((char *)v.mv_data + 8, *q, strlen(*q)) == 0;
+		if ((hit = in_queues(&v, queues)) != 0) {
+			*id = get_u64((unsigned char *)k.mv_data + 8);
+			break;
+		}
 	}
 	mdb_cursor_close(c);
 	return hit;
 }
 
 int
+store_next_soon(struct store_txn *t, const char *const *queues,
+    job_time_t until, uint64_t *id)
+{
+	return waiting_first(t, queues, until, id) ? 0 : JOB_ENOJOB;
+}
+
+int
 store_any_due(struct store_txn *t, const char *const *queues)
 {
 	unsigned char best[READY_SUFFIX];
+	uint64_t id;
 	int found;
 
 	if (best_ready(t, queues, best, &found) == 0 && found)
 		return 1;
-	return waiting_due(t, queues);
+	return waiting_first(t, queues, t->now, &id);
 }
 
 int

@@ -111,6 +111,13 @@ int store_purge(struct store_txn *txn, uint64_t id);
  */
 int store_next_time(struct store_txn *txn, job_time_t *when);
 
+/*
+ * Finds the waiting (not yet due) job of queues that comes due first, if
+ * it does by `until`.  Returns 0 or JOB_ENOJOB.
+ */
+int store_next_soon(struct store_txn *txn, const char *const *queues,
+    job_time_t until, uint64_t *id);
+
 /* Reports whether any job is due now in queues (read transactions too). */
 int store_any_due(struct store_txn *txn, const char *const *queues);
 

@@ -3,6 +3,7 @@
  * directory: ids, indexes, due order, keys, names, counts, removal,
  * growth of the map.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +40,37 @@ add(job_store *s, const char *handler, const char *queue, int64_t prio,
 	return id;
 }
 
-/* Claims one job the way the executor does; returns its id or 0. */
+/*
+ * Claims one job the way the executor does, also one coming due within
+ * ahead; returns its id or 0, and its started_at in *started.
+ */
 static uint64_t
-claim(job_store *s, const char *const *queues)
+claim_ahead(job_store *s, const char *const *queues, job_time_t ahead,
+    job_time_t *started)
 {
 	struct job claimed;
 	struct job_event ev[4];
 	struct job_event_text texts[4];
 	struct job_txn_plan p = { .owner = 7, .queues = queues, .want = 1,
-		.claimed = &claimed, .events = ev, .texts = texts };
+		.ahead = ahead, .claimed = &claimed, .events = ev,
+		.texts = texts };
 	uint64_t id = 0;
 
 	job_init(&claimed);
-	if (job_txn_step(s, &p) == 0 && p.nclaimed == 1)
+	if (job_txn_step(s, &p) == 0 && p.nclaimed == 1) {
 		id = claimed.id;
+		*started = claimed.started_at;
+	}
 	job_free_fields(&claimed);
 	return id;
+}
+
+static uint64_t
+claim(job_store *s, const char *const *queues)
+{
+	job_time_t started;
+
+	return claim_ahead(s, queues, 0, &started);
 }
 
 static void
@@ -103,6 +119,81 @@ test_same_time_ids(void)
 	CHECK_INT(claim(s, NULL), a, "same time: lowest id first");
 	CHECK_INT(job_remove(s, b, 0), 0, "remove pending");
 	CHECK(add(s, "h", NULL, 0, t) > b, "ids are never reused");
+	job_store_close(s);
+}
+
+/* Records that the attempt of id was interrupted by a shutdown. */
+static int
+interrupt(job_store *s, uint64_t id)
+{
+	struct job_outcome o = { .id = id, .attempt = 1, .exit_status = -1,
+		.signal = SIGTERM, .interrupted = 1 };
+	struct job_event ev[4];
+	struct job_event_text texts[4];
+	struct job_txn_plan p = { .owner = 7, .outcomes = &o, .noutcomes = 1,
+		.events = ev, .texts = texts };
+
+	o.started = o.ended = job_now();
+	return job_txn_step(s, &p);
+}
+
+static void
+no_event(const struct job_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+}
+
+/* State and run_at of job id, as "state run_at" in buf. */
+static const char *
+state_at(job_store *s, uint64_t id, job_time_t at, char *buf, size_t size)
+{
+	struct job job;
+
+	job_init(&job);
+	if (job_get(s, id, &job) != 0)
+		snprintf(buf, size, "missing");
+	else
+		snprintf(buf, size, "%s %s", job_state_name(job.state),
+		    job.run_at == at ? "at its time" : "moved");
+	job_free_fields(&job);
+	return buf;
+}
+
+/*
+ * A job coming due within the executor's window is claimed ahead, with
+ * its run_at as started_at; interrupted or lost before it ran, it is
+ * pending again at its own time, never earlier.
+ */
+static void
+test_ahead(void)
+{
+	job_store *s = fresh_store("test_store_ahead");
+	job_time_t hour = 3600 * JOB_NSEC, at = job_now() + hour, started = 0;
+	const char *def[] = { "default", NULL };
+	uint64_t id, other;
+	char buf[64];
+	int others;
+
+	other = add(s, "h", "b", 9, at - JOB_NSEC);
+	id = add(s, "h", NULL, 0, at);
+	CHECK(id && other, "adds");
+	CHECK_INT(claim_ahead(s, def, 0, &started), 0, "not due: not claimed");
+	CHECK_INT(claim_ahead(s, def, hour / 2, &started), 0,
+	    "not within the window: not claimed");
+	CHECK_INT(claim_ahead(s, def, 2 * hour, &started), id,
+	    "within the window, of our queue: claimed ahead");
+	CHECK(started == at, "started_at is its run_at");
+	CHECK_INT(interrupt(s, id), 0, "interrupted");
+	CHECK_STR(state_at(s, id, at, buf, sizeof buf), "pending at its time",
+	    "interrupted ahead: pending at its time, not at once");
+	CHECK_INT(claim(s, def), 0, "so not due");
+	CHECK_INT(claim_ahead(s, def, 2 * hour, &started), id, "claimed again");
+	CHECK_INT(job_recover(s, 9, &others, no_event, NULL), 0,
+	    "its executor (7) is dead: recovered");
+	CHECK_STR(state_at(s, id, at, buf, sizeof buf), "pending at its time",
+	    "lost ahead: pending at its time, not at once");
+	CHECK_INT(claim(s, NULL), 0, "nothing due");
 	job_store_close(s);
 }
 
@@ -191,6 +282,7 @@ main(void)
 	test_missing();
 	test_order();
 	test_same_time_ids();
+	test_ahead();
 	test_key_and_counts();
 	test_names();
 	test_growth();
