@@ -33,10 +33,15 @@ static const char help[] =
     "  -h, --help             this help\n"
     "  -V, --version          version\n";
 
+/* --json output is written in blocks of about this size. */
+#define FLUSH_AT 65536
+
 struct list {
 	struct job_filter filter;
 	int json;
 	int corrupt;
+	struct buf out;		/* JSON lines not yet written */
+	size_t flush_at;	/* 0: each line at once, as on a terminal */
 };
 
 static unsigned
@@ -61,15 +66,33 @@ parse_states(const char *arg)
 	return states;
 }
 
+/* Writes the JSON lines held; returns 0 or EIO. */
+static int
+flush_json(struct list *l)
+{
+	if (l->out.len > 0)
+		fwrite(l->out.s, 1, l->out.len, stdout);
+	l->out.len = 0;
+	return ferror(stdout) ? EIO : 0;
+}
+
+/* Lines go out in blocks: a tenth of the writes of stdio's 4 KiB buffer. */
+static int
+print_json(struct list *l, const struct job *job)
+{
+	if (fmt_json(&l->out, job) != 0)
+		return ENOMEM;
+	return l->out.len >= l->flush_at ? flush_json(l) : 0;
+}
+
 static int
 print_job(const struct job *job, void *arg)
 {
 	struct list *l = arg;
 
 	if (l->json)
-		fmt_json(stdout, job);
-	else
-		fmt_table(stdout, job);
+		return print_json(l, job);
+	fmt_table(stdout, job);
 	return ferror(stdout) ? EIO : 0;
 }
 
@@ -92,6 +115,8 @@ list_all(job_store *store, struct list *l)
 	if (store == NULL)
 		return 0;
 	rc = job_list(store, &l->filter, print_job, report_corrupt, l);
+	if (rc == 0)
+		rc = flush_json(l);
 	if (rc)
 		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 	return l->corrupt;
@@ -99,7 +124,7 @@ list_all(job_store *store, struct list *l)
 
 /* Shows the jobs named on the command line; unknown ones are errors. */
 static int
-list_ids(job_store *store, char **ids, int n, int json)
+list_ids(job_store *store, char **ids, int n, struct list *l)
 {
 	struct job job;
 	uint64_t id;
@@ -118,15 +143,18 @@ list_ids(job_store *store, char **ids, int n, int json)
 			bad = 1;
 			continue;
 		}
-		if (json)
-			fmt_json(stdout, &job);
+		if (l->json)
+			rc = print_json(l, &job);
 		else {
 			if (shown++ > 0)
 				putchar('\n');
 			fmt_detail(stdout, &job);
 		}
 		job_free_fields(&job);
+		if (rc == ENOMEM)
+			cmd_die(EXIT_CANNOT, "out of memory");
 	}
+	flush_json(l);
 	return bad;
 }
 
@@ -217,16 +245,19 @@ main(int argc, char **argv)
 	if ((count || log) && optind < argc)
 		cmd_usage_error(usage, "unexpected argument: '%s'",
 		    argv[optind]);
+	if (!isatty(STDOUT_FILENO))
+		l.flush_at = FLUSH_AT;
 	store = cmd_store_open(db, 0);
 	if (count)
 		status = show_count(store);
 	else if (log)
 		status = show_log(store, log);
 	else if (optind < argc)
-		status = list_ids(store, argv + optind, argc - optind, l.json);
+		status = list_ids(store, argv + optind, argc - optind, &l);
 	else
 		status = list_all(store, &l);
 	job_store_close(store);
+	buf_free(&l.out);
 	cmd_close_stdout();
 	return status ? EXIT_CANNOT : 0;
 }

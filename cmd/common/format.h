@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "job.h"
 
 /* The kinds of value a field has. */
@@ -28,8 +29,8 @@ void fmt_fields(const struct job *job, fmt_emit_fn *emit, void *ctx);
 /* Writes a duration in seconds, with fractions only when needed. */
 void fmt_secs(FILE *f, job_time_t d);
 
-/* One JSON object on one line. */
-void fmt_json(FILE *f, const struct job *job);
+/* Appends job to b as one JSON object on one line; returns 0 or ENOMEM. */
+int fmt_json(struct buf *b, const struct job *job);
 
 /* One table line; fmt_table_header() for the header. */
 void fmt_table(FILE *f, const struct job *job);
