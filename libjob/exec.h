@@ -24,6 +24,7 @@ int job_liveness_alive(const char *dir, uint64_t token);
 struct job_guard {
 	pid_t pid;
 	int fd;			/* write end of its pipe; -1: none */
+	pid_t *groups;		/* the table shared with it; NULL: none */
 };
 
 /* Forks the guard, which shares the liveness lock lockfd. */
