@@ -76,7 +76,7 @@ check_version(struct store_txn *t, void *arg)
 		if (!t->write)
 			return 0;
 		version = JOB_SCHEMA_VERSION;
-		return db_put(t, DB_META, str_val("version"),
+		return lmdb_put(t, DB_META, str_val("version"),
 		    val(&version, sizeof version));
 	}
 	if (rc)
@@ -149,6 +149,7 @@ store_close(struct store *st)
 }
 
 static int save_meta(struct store_txn *t);
+static void puts_close(struct store_txn *t);
 
 /* Transactions ---------------------------------------------------------- */
 
@@ -192,7 +193,10 @@ store_write(struct store *st, int (*fn)(struct store_txn *, void *),
 		if ((rc = txn_begin(st, 1, &t)) != 0)
 			return rc;
 		rc = fn(&t, arg);
-		if (rc == 0 && (rc = save_meta(&t)) == 0)
+		if (rc == 0)
+			rc = save_meta(&t);
+		puts_close(&t);
+		if (rc == 0)
 			rc = mdb_txn_commit(t.txn);
 		else
 			mdb_txn_abort(t.txn);
@@ -214,6 +218,7 @@ store_read(struct store *st, int (*fn)(struct store_txn *, void *),
 	if ((rc = txn_begin(st, 0, &t)) != 0)
 		return rc;
 	rc = fn(&t, arg);
+	puts_close(&t);
 	mdb_txn_abort(t.txn);
 	return rc;
 }
@@ -222,6 +227,86 @@ job_time_t
 store_txn_now(const struct store_txn *txn)
 {
 	return txn->now;
+}
+
+/* Puts ------------------------------------------------------------------- */
+
+/*
+ * Writing a million jobs in one transaction is mostly putting keys past
+ * the end of "jobs" (ids only grow) and of "ready" (one queue, one
+ * priority, one time, growing ids).  LMDB appends such a key without a
+ * search when asked (MDB_APPEND), but fails if the key is not past the
+ * last one; so each database keeps, for the transaction, a cursor and a
+ * key at least as large as its last key: a put past that key appends,
+ * any other is an ordinary put.  Deletes leave the bound true.
+ */
+
+/* Finds out the last key of e's database, once per transaction. */
+static int
+end_load(struct put_end *e)
+{
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_get(e->cursor, &k, &v, MDB_LAST);
+	if (rc == MDB_NOTFOUND) {
+		e->state = END_EMPTY;
+		return 0;
+	}
+	if (rc)
+		return map_err(rc);
+	if (k.mv_size > sizeof e->key) {
+		e->state = END_NONE;
+		return 0;
+	}
+	memcpy(e->key, k.mv_data, k.mv_size);
+	e->len = k.mv_size;
+	e->state = END_KEY;
+	return 0;
+}
+
+/* Is k past the end of e's database? */
+static int
+end_before(struct store_txn *t, int db, struct put_end *e, MDB_val *k)
+{
+	MDB_val last = { e->len, e->key };
+
+	if (e->state == END_EMPTY)
+		return 1;
+	return e->state == END_KEY && k->mv_size <= sizeof e->key &&
+	    mdb_cmp(t->txn, t->st->dbi[db], k, &last) > 0;
+}
+
+int
+lmdb_put(struct store_txn *t, int db, MDB_val k, MDB_val v)
+{
+	struct put_end *e = &t->end[db];
+	int rc, append;
+
+	if (e->cursor == NULL && (rc = mdb_cursor_open(t->txn,
+	    t->st->dbi[db], &e->cursor)) != 0)
+		return map_err(rc);
+	if (e->state == END_UNKNOWN && (rc = end_load(e)) != 0)
+		return rc;
+	append = end_before(t, db, e, &k);
+	rc = mdb_cursor_put(e->cursor, &k, &v, append ? MDB_APPEND : 0);
+	if (rc)
+		return map_err(rc);
+	if (append) {
+		memcpy(e->key, k.mv_data, k.mv_size);
+		e->len = k.mv_size;
+		e->state = END_KEY;
+	}
+	return 0;
+}
+
+/* Closes the put cursors: before the transaction ends. */
+static void
+puts_close(struct store_txn *t)
+{
+	for (int db = 0; db < DB_COUNT; db++)
+		if (t->end[db].cursor)
+			mdb_cursor_close(t->end[db].cursor);
 }
 
 /* Meta ------------------------------------------------------------------- */
@@ -263,10 +348,10 @@ save_meta(struct store_txn *t)
 
 	if (!t->meta_dirty)
 		return 0;
-	rc = db_put(t, DB_META, str_val("next_id"),
+	rc = lmdb_put(t, DB_META, str_val("next_id"),
 	    val(&t->next_id, sizeof t->next_id));
 	if (rc == 0)
-		rc = db_put(t, DB_META, str_val("count"),
+		rc = lmdb_put(t, DB_META, str_val("count"),
 		    val(t->counts, sizeof t->counts));
 	return rc;
 }
@@ -361,7 +446,7 @@ lmdb_add_pending(struct store_txn *t, const struct store_index *ix)
 	size_t qn;
 
 	if (ix->run_at <= t->now)
-		return db_put(t, DB_READY, val(k, ready_key(k, ix)),
+		return lmdb_put(t, DB_READY, val(k, ready_key(k, ix)),
 		    val("", 0));
 	wait_key(k, ix);
 	qn = strlen(ix->queue);
@@ -369,7 +454,7 @@ lmdb_add_pending(struct store_txn *t, const struct store_index *ix)
 		qn = QUEUE_MAX;
 	put_i64(v, ix->priority);
 	memcpy(v + 8, ix->queue, qn);
-	return db_put(t, DB_WAITING, val(k, WAIT_KEY), val(v, 8 + qn));
+	return lmdb_put(t, DB_WAITING, val(k, WAIT_KEY), val(v, 8 + qn));
 }
 
 static int
@@ -395,10 +480,10 @@ add_state(struct store_txn *t, const struct store_index *ix)
 	case JOB_RUNNING:
 		put_u64(k, ix->id);
 		put_u64(o, ix->owner);
-		return db_put(t, DB_RUNNING, val(k, 8), val(o, 8));
+		return lmdb_put(t, DB_RUNNING, val(k, 8), val(o, 8));
 	default:
 		finished_key(k, ix);
-		return db_put(t, DB_FINISHED, val(k, 17), val("", 0));
+		return lmdb_put(t, DB_FINISHED, val(k, 17), val("", 0));
 	}
 }
 
@@ -440,7 +525,7 @@ move_unique(struct store_txn *t, int db, const char *was, const char *s,
 	if (s == NULL || *s == 0)
 		return 0;
 	put_u64(k, id);
-	return db_put(t, db, str_val(s), val(k, 8));
+	return lmdb_put(t, db, str_val(s), val(k, 8));
 }
 
 /* Records ------------------------------------------------------------------- */
@@ -495,7 +580,7 @@ store_put(struct store_txn *t, const struct store_index *old,
 	if ((rc = move_indexes(t, old, ix)) != 0)
 		return rc;
 	put_u64(k, ix->id);
-	return db_put(t, DB_JOBS, val(k, 8), val(rec, len));
+	return lmdb_put(t, DB_JOBS, val(k, 8), val(rec, len));
 }
 
 int

@@ -15,6 +15,7 @@
 #define MAP_INITIAL ((size_t)64 << 20)
 #define MAX_READERS 1024
 #define QUEUE_MAX 128
+#define KEY_MAX 511		/* LMDB's longest key, by default */
 
 enum { DB_META, DB_JOBS, DB_WAITING, DB_READY, DB_KEYS, DB_NAMES,
 	DB_FINISHED, DB_RUNNING, DB_COUNT };
@@ -22,6 +23,18 @@ enum { DB_META, DB_JOBS, DB_WAITING, DB_READY, DB_KEYS, DB_NAMES,
 struct store {
 	MDB_env *env;
 	MDB_dbi dbi[DB_COUNT];
+};
+
+/*
+ * Where puts into one database go: a cursor kept for the transaction,
+ * and a key known to be at least the last key of the database, so that
+ * a put past it can append (MDB_APPEND) instead of searching the tree.
+ */
+struct put_end {
+	MDB_cursor *cursor;		/* NULL until the first put */
+	enum { END_UNKNOWN, END_EMPTY, END_KEY, END_NONE } state;
+	size_t len;
+	unsigned char key[KEY_MAX];
 };
 
 /*
@@ -38,6 +51,7 @@ struct store_txn {
 	int meta_dirty;
 	uint64_t next_id;
 	uint64_t counts[JOB_NSTATES];
+	struct put_end end[DB_COUNT];
 };
 
 /* Translates an LMDB result into a libjob one. */
@@ -109,11 +123,8 @@ str_val(const char *s)
 	return val(s, strlen(s));
 }
 
-static inline int
-db_put(struct store_txn *t, int db, MDB_val k, MDB_val v)
-{
-	return map_err(mdb_put(t->txn, t->st->dbi[db], &k, &v, 0));
-}
+/* Puts k -> v into db, appending when k is past its end (lmdb.c). */
+int lmdb_put(struct store_txn *t, int db, MDB_val k, MDB_val v);
 
 /* Deletes a key; a missing key is not an error. */
 static inline int
