@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "internal.h"
 
 struct add_batch {
@@ -12,6 +13,7 @@ struct add_batch {
 	size_t n;
 	uint64_t *ids;
 	int *existed;
+	struct job_buf rec;	/* each new record, encoded in turn */
 };
 
 static int
@@ -100,8 +102,22 @@ spec_time(const struct job_spec *spec, job_time_t now)
 	return spec->has_run_at ? spec->run_at : now;
 }
 
+/* job_save() for a new job, encoded into rec: no allocation per job. */
 static int
-add_new(struct store_txn *txn, const struct job_spec *spec, uint64_t *id)
+save_new(struct store_txn *txn, struct job_buf *rec, const struct job *job)
+{
+	struct store_index ix;
+	int rc;
+
+	if ((rc = job_encode_buf(job, rec)) != 0)
+		return rc;
+	job_index_of(job, &ix);
+	return store_put(txn, NULL, &ix, rec->p, rec->len);
+}
+
+static int
+add_new(struct store_txn *txn, const struct job_spec *spec,
+    struct job_buf *rec, uint64_t *id)
 {
 	struct job job;
 	job_time_t now = store_txn_now(txn);
@@ -117,7 +133,7 @@ add_new(struct store_txn *txn, const struct job_spec *spec, uint64_t *id)
 	if (rc == 0)
 		rc = store_next_id(txn, &job.id);
 	if (rc == 0)
-		rc = job_save(txn, NULL, &job);
+		rc = save_new(txn, rec, &job);
 	*id = job.id;
 	return rc;
 }
@@ -221,8 +237,8 @@ add_recurring(struct store_txn *txn, const struct job_spec *spec,
 }
 
 static int
-add_one(struct store_txn *txn, const struct job_spec *spec, uint64_t *id,
-    int *existed)
+add_one(struct store_txn *txn, const struct job_spec *spec,
+    struct job_buf *rec, uint64_t *id, int *existed)
 {
 	uint64_t found;
 	int rc;
@@ -245,7 +261,7 @@ add_one(struct store_txn *txn, const struct job_spec *spec, uint64_t *id,
 		if (rc != JOB_ENOJOB)
 			return rc;
 	}
-	return add_new(txn, spec, id);
+	return add_new(txn, spec, rec, id);
 }
 
 static int
@@ -255,7 +271,8 @@ add_batch(struct store_txn *txn, void *arg)
 	int existed, rc;
 
 	for (size_t i = 0; i < b->n; i++) {
-		rc = add_one(txn, &b->specs[i], &b->ids[i], &existed);
+		rc = add_one(txn, &b->specs[i], &b->rec, &b->ids[i],
+		    &existed);
 		if (rc)
 			return rc;
 		if (b->existed)
@@ -268,7 +285,7 @@ int
 job_add_many(job_store *store, const struct job_spec *specs, size_t n,
     uint64_t *ids)
 {
-	struct add_batch b = { specs, n, ids, NULL };
+	struct add_batch b = { specs, n, ids, NULL, { NULL, 0, 0 } };
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
@@ -276,7 +293,9 @@ job_add_many(job_store *store, const struct job_spec *specs, size_t n,
 			return rc;
 	if (n == 0)
 		return 0;
-	if ((rc = store_write(store->st, add_batch, &b)) == 0)
+	rc = store_write(store->st, add_batch, &b);
+	free(b.rec.p);
+	if (rc == 0)
 		job_wake(store->dir);
 	return rc;
 }
@@ -285,14 +304,16 @@ int
 job_add(job_store *store, const struct job_spec *spec, uint64_t *id,
     int *existed)
 {
-	struct add_batch b = { spec, 1, id, existed };
+	struct add_batch b = { spec, 1, id, existed, { NULL, 0, 0 } };
 	int rc, dummy;
 
 	if (existed == NULL)
 		b.existed = &dummy;
 	if ((rc = check_spec(spec)) != 0)
 		return rc;
-	if ((rc = store_write(store->st, add_batch, &b)) == 0)
+	rc = store_write(store->st, add_batch, &b);
+	free(b.rec.p);
+	if (rc == 0)
 		job_wake(store->dir);
 	return rc;
 }

@@ -99,15 +99,10 @@ _Static_assert(NFIELDS <= 64, "too many keys for the seen mask");
 
 /* Encoding ---------------------------------------------------------------- */
 
-struct buf {
-	unsigned char	*p;
-	size_t		 len, cap;
-};
-
 enum head { H_UINT, H_NEGINT, H_BYTES, H_TEXT, H_ARRAY, H_MAP };
 
 static int
-reserve(struct buf *b, size_t n)
+reserve(struct job_buf *b, size_t n)
 {
 	unsigned char *p;
 	size_t cap;
@@ -126,7 +121,7 @@ reserve(struct buf *b, size_t n)
 
 /* Writes one item head; 9 bytes hold the longest. */
 static int
-put_head(struct buf *b, enum head h, uint64_t v)
+put_head(struct job_buf *b, enum head h, uint64_t v)
 {
 	unsigned char *p;
 	size_t room, n = 0;
@@ -161,7 +156,7 @@ put_head(struct buf *b, enum head h, uint64_t v)
 
 /* CBOR stores a negative v as -1 - v, which cannot overflow this way. */
 static int
-put_int(struct buf *b, int64_t v)
+put_int(struct job_buf *b, int64_t v)
 {
 	if (v < 0)
 		return put_head(b, H_NEGINT, (uint64_t)-(v + 1));
@@ -169,7 +164,7 @@ put_int(struct buf *b, int64_t v)
 }
 
 static int
-put_str(struct buf *b, enum head h, const void *s, size_t len)
+put_str(struct job_buf *b, enum head h, const void *s, size_t len)
 {
 	if (put_head(b, h, len) || reserve(b, len))
 		return ENOMEM;
@@ -223,7 +218,7 @@ utf8_valid(const char *s, size_t len)
  * bytes: those that are not UTF-8 go out as a byte string instead.
  */
 static int
-put_text(struct buf *b, const char *s)
+put_text(struct job_buf *b, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -254,7 +249,7 @@ present(const struct job *job, const struct field *f)
 }
 
 static int
-put_args(struct buf *b, const struct job *job)
+put_args(struct job_buf *b, const struct job *job)
 {
 	size_t i;
 
@@ -267,7 +262,7 @@ put_args(struct buf *b, const struct job *job)
 }
 
 static int
-put_field(struct buf *b, const struct job *job, const struct field *f)
+put_field(struct job_buf *b, const struct job *job, const struct field *f)
 {
 	switch (f->type) {
 	case F_U64:
@@ -290,22 +285,32 @@ put_field(struct buf *b, const struct job *job, const struct field *f)
 }
 
 int
-job_encode(const struct job *job, unsigned char **buf, size_t *len)
+job_encode_buf(const struct job *job, struct job_buf *b)
 {
-	struct buf b = { NULL, 0, 0 };
-	size_t key, n = 1;
+	unsigned char keys[NFIELDS];
+	size_t i, n = 0;
 	int error;
 
-	for (key = 1; key < NFIELDS; key++)
-		if (present(job, &fields[key]))
-			n++;
-	error = put_head(&b, H_MAP, n) || put_head(&b, H_UINT, K_VERSION) ||
-	    put_head(&b, H_UINT, JOB_SCHEMA_VERSION);
-	for (key = 1; key < NFIELDS && !error; key++)
-		if (present(job, &fields[key]))
-			error = put_head(&b, H_UINT, key) ||
-			    put_field(&b, job, &fields[key]);
-	if (error) {
+	/* The keys that go out, in order. */
+	for (i = 1; i < NFIELDS; i++)
+		if (present(job, &fields[i]))
+			keys[n++] = (unsigned char)i;
+	b->len = 0;
+	error = put_head(b, H_MAP, n + 1) ||
+	    put_head(b, H_UINT, K_VERSION) ||
+	    put_head(b, H_UINT, JOB_SCHEMA_VERSION);
+	for (i = 0; i < n && !error; i++)
+		error = put_head(b, H_UINT, keys[i]) ||
+		    put_field(b, job, &fields[keys[i]]);
+	return error ? ENOMEM : 0;
+}
+
+int
+job_encode(const struct job *job, unsigned char **buf, size_t *len)
+{
+	struct job_buf b = { NULL, 0, 0 };
+
+	if (job_encode_buf(job, &b) != 0) {
 		free(b.p);
 		return ENOMEM;
 	}

@@ -15,6 +15,19 @@
  */
 int job_encode(const struct job *job, unsigned char **buf, size_t *len);
 
+/* A buffer that one encoding after another reuses: start it zeroed. */
+struct job_buf {
+	unsigned char	*p;
+	size_t		 len, cap;
+};
+
+/*
+ * Encodes job into b, replacing what b held and growing it as needed:
+ * the record is b->p[0 .. b->len).  Returns 0 or ENOMEM; b stays the
+ * caller's to free (free(b->p)) either way.
+ */
+int job_encode_buf(const struct job *job, struct job_buf *b);
+
 /*
  * Decodes len bytes into *job (which the caller has job_init'ed; on
  * success it owns new allocations, on failure it is left initialised).

@@ -173,6 +173,35 @@ test_round_trips(void)
 	job_free_fields(&j);
 }
 
+/* One buffer reused: each encoding is the same as job_encode's alone. */
+static void
+test_reused_buffer(void)
+{
+	struct job full, small;
+	struct job_buf b = { NULL, 0, 0 };
+	unsigned char *buf;
+	size_t len;
+
+	fill_full(&full);
+	job_init(&small);
+	small.id = 7;
+	small.handler = strdup("x");
+	CHECK_INT(job_encode_buf(&small, &b), 0, "encode small");
+	CHECK_INT(job_encode_buf(&full, &b), 0, "encode full: grows");
+	CHECK_INT(job_encode(&full, &buf, &len), 0, "encode full alone");
+	CHECK(b.len == len && memcmp(b.p, buf, len) == 0,
+	    "full: the same bytes");
+	free(buf);
+	CHECK_INT(job_encode_buf(&small, &b), 0, "encode small again");
+	CHECK_INT(job_encode(&small, &buf, &len), 0, "encode small alone");
+	CHECK(b.len == len && memcmp(b.p, buf, len) == 0,
+	    "small after full: the same bytes, nothing left over");
+	free(buf);
+	free(b.p);
+	job_free_fields(&full);
+	job_free_fields(&small);
+}
+
 /* Every prefix of a good record is rejected, and leaves the job empty. */
 static void
 test_truncations(void)
@@ -386,6 +415,7 @@ main(void)
 {
 	test_states();
 	test_round_trips();
+	test_reused_buffer();
 	test_truncations();
 	test_flips();
 	test_bad_inputs();
