@@ -250,6 +250,179 @@ test_names(void)
 	job_store_close(s);
 }
 
+/*
+ * Puts past the end of an index (appends), puts before it, and deletes,
+ * at random in one transaction; then every record and every ready entry
+ * read back in order.  A model says what the store should hold.
+ */
+enum { MIX_IDS = 8000, MIX_OPS = 4000, MIX_ABORT = 12345 };
+
+struct mix {
+	uint64_t next;			/* the next id past the end */
+	unsigned char live[MIX_IDS];
+	unsigned char queue[MIX_IDS];	/* "q" or "r" */
+	int64_t prio[MIX_IDS];
+	job_time_t run_at[MIX_IDS];
+};
+
+static uint64_t mix_seed = 1;
+
+static uint64_t
+mix_rand(uint64_t n)
+{
+	mix_seed = mix_seed * 6364136223846793005u + 1442695040888963407u;
+	return (mix_seed >> 33) % n;
+}
+
+static void
+mix_index(const struct mix *m, uint64_t id, struct store_index *ix)
+{
+	memset(ix, 0, sizeof *ix);
+	ix->id = id;
+	ix->state = JOB_PENDING;
+	ix->queue = m->queue[id] ? "r" : "q";
+	ix->priority = m->prio[id];
+	ix->run_at = m->run_at[id];
+}
+
+static int
+mix_fill(struct store_txn *t, void *arg)
+{
+	struct mix *m = arg;
+	struct store_index ix;
+	uint64_t id;
+	int rc;
+
+	for (int i = 0; i < MIX_OPS; i++) {
+		uint64_t r = mix_rand(10);
+
+		id = r < 5 ? m->next++ : 1 + mix_rand(m->next - 1);
+		if (r >= 8 && m->live[id]) {
+			mix_index(m, id, &ix);
+			if ((rc = store_del(t, &ix)) != 0)
+				return rc;
+			m->live[id] = 0;
+			continue;
+		}
+		if (r >= 8 || m->live[id])
+			continue;
+		m->live[id] = 1;
+		m->queue[id] = (unsigned char)mix_rand(2);
+		m->prio[id] = (int64_t)mix_rand(3) - 1;
+		m->run_at[id] = store_txn_now(t) - (job_time_t)mix_rand(3);
+		mix_index(m, id, &ix);
+		if ((rc = store_put(t, NULL, &ix, &id, sizeof id)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct mix_walk {
+	const struct mix *m;
+	uint64_t last;
+	int bad;
+};
+
+static int
+mix_record(uint64_t id, const void *rec, size_t len, void *arg)
+{
+	struct mix_walk *w = arg;
+
+	for (w->last++; w->last < id; w->last++)
+		w->bad += w->m->live[w->last];		/* missing */
+	if (id >= MIX_IDS || !w->m->live[id] || len != sizeof id ||
+	    memcmp(rec, &id, len) != 0)
+		w->bad++;
+	return 0;
+}
+
+/* The records are the model's, in id order. */
+static int
+mix_records(struct store_txn *t, const struct mix *m)
+{
+	struct mix_walk w = { m, 0, 0 };
+	int rc;
+
+	if ((rc = store_each(t, 1, mix_record, &w)) != 0)
+		return rc;
+	for (w.last++; w.last < MIX_IDS; w.last++)
+		w.bad += m->live[w.last];
+	return w.bad ? JOB_ECORRUPT : 0;
+}
+
+/* Takes the best due job, as the model says, until none is left. */
+static int
+mix_ready(struct store_txn *t, struct mix *m)
+{
+	struct store_index ix;
+	uint64_t id, best;
+	int rc;
+
+	for (;;) {
+		best = 0;
+		for (id = 1; id < m->next; id++)
+			if (m->live[id] && (best == 0 ||
+			    m->prio[id] > m->prio[best] ||
+			    (m->prio[id] == m->prio[best] &&
+			    m->run_at[id] < m->run_at[best])))
+				best = id;
+		rc = store_next_due(t, NULL, &id);
+		if (rc == JOB_ENOJOB && best == 0)
+			return 0;
+		if (rc)
+			return rc;
+		if (id != best)
+			return JOB_ECORRUPT;
+		mix_index(m, id, &ix);
+		if ((rc = store_del(t, &ix)) != 0)
+			return rc;
+		m->live[id] = 0;
+	}
+}
+
+static int
+mix_first(struct store_txn *t, void *arg)
+{
+	int rc = mix_fill(t, arg);
+
+	return rc ? rc : mix_records(t, arg);
+}
+
+static int
+mix_second(struct store_txn *t, void *arg)
+{
+	int rc;
+
+	if ((rc = mix_fill(t, arg)) != 0 || (rc = mix_records(t, arg)) != 0 ||
+	    (rc = mix_ready(t, arg)) != 0)
+		return rc;
+	return MIX_ABORT;
+}
+
+static int
+mix_check(struct store_txn *t, void *arg)
+{
+	return mix_records(t, arg);
+}
+
+static void
+test_mixed_puts(void)
+{
+	job_store *s = fresh_store("test_store_mixed");
+	struct mix *m = calloc(2, sizeof *m);
+
+	m[0].next = MIX_IDS / 4;
+	CHECK_INT(store_write(s->st, mix_first, &m[0]), 0,
+	    "appends, inserts and deletes in one transaction");
+	m[1] = m[0];
+	CHECK_INT(store_write(s->st, mix_second, &m[1]), MIX_ABORT,
+	    "more of them; every ready entry in order");
+	CHECK_INT(store_read(s->st, mix_check, &m[0]), 0,
+	    "the aborted transaction left the store as it was");
+	free(m);
+	job_store_close(s);
+}
+
 static void
 test_growth(void)
 {
@@ -285,6 +458,7 @@ main(void)
 	test_ahead();
 	test_key_and_counts();
 	test_names();
+	test_mixed_puts();
 	test_growth();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
 	CHECK_INT(system(cmd), 0, "clean up");
