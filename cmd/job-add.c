@@ -3,9 +3,9 @@
  * job per line (or NUL-terminated item) of stdin, all in one
  * transaction.  Prints each job's id.
  */
-#include <inttypes.h>
 #include <limits.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,12 +80,9 @@ print_ids(const uint64_t *ids, size_t n)
 static void
 add_each(struct cmd_enqueue *e, int sep)
 {
-	struct job_spec *specs;
 	struct items it;
-	char **argvs;
 	uint64_t *ids;
 	job_store *store;
-	size_t nargs = e->spec.nargs;
 	int rc;
 
 	read_items(&it, sep);
@@ -98,28 +95,14 @@ add_each(struct cmd_enqueue *e, int sep)
 	 */
 	mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif
-	specs = calloc(it.n + 1, sizeof *specs);
-	ids = calloc(it.n + 1, sizeof *ids);
-	argvs = calloc((it.n + 1) * (nargs + 1), sizeof *argvs);
-	if (!specs || !ids || !argvs)
+	if ((ids = calloc(it.n + 1, sizeof *ids)) == NULL)
 		cmd_die(EXIT_CANNOT, "out of memory");
-	for (size_t i = 0; i < it.n; i++) {
-		char **a = argvs + i * (nargs + 1);
-
-		memcpy(a, e->spec.args, nargs * sizeof *a);
-		a[nargs] = it.item[i];
-		specs[i] = e->spec;
-		specs[i].args = a;
-		specs[i].nargs = nargs + 1;
-	}
 	store = it.n ? cmd_store_open(e->db, 1) : NULL;
-	rc = it.n ? job_add_many(store, specs, it.n, ids) : 0;
+	rc = it.n ? job_add_each(store, &e->spec, it.item, it.n, ids) : 0;
 	job_store_close(store);
 	if (rc == 0)
 		print_ids(ids, it.n);
-	free(specs);
 	free(ids);
-	free(argvs);
 	free(it.item);
 	free(it.buf);
 	if (rc)

@@ -9,10 +9,12 @@
 #include "internal.h"
 
 struct add_batch {
-	const struct job_spec *specs;
+	const struct job_spec *specs;	/* n of them, or one with items */
 	size_t n;
 	uint64_t *ids;
 	int *existed;
+	char *const *items;	/* job_add_each(): each job's last arg */
+	char **args;		/* job_add_each(): specs->args, then it */
 	struct job_buf rec;	/* each new record, encoded in turn */
 };
 
@@ -271,8 +273,14 @@ add_batch(struct store_txn *txn, void *arg)
 	int existed, rc;
 
 	for (size_t i = 0; i < b->n; i++) {
-		rc = add_one(txn, &b->specs[i], &b->rec, &b->ids[i],
-		    &existed);
+		const struct job_spec *spec = &b->specs[i];
+
+		if (b->items) {
+			spec = b->specs;
+			if ((b->args[spec->nargs - 1] = b->items[i]) == NULL)
+				return JOB_EINVAL;
+		}
+		rc = add_one(txn, spec, &b->rec, &b->ids[i], &existed);
 		if (rc)
 			return rc;
 		if (b->existed)
@@ -285,7 +293,7 @@ int
 job_add_many(job_store *store, const struct job_spec *specs, size_t n,
     uint64_t *ids)
 {
-	struct add_batch b = { specs, n, ids, NULL, { NULL, 0, 0 } };
+	struct add_batch b = { .specs = specs, .n = n, .ids = ids };
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
@@ -301,10 +309,39 @@ job_add_many(job_store *store, const struct job_spec *specs, size_t n,
 }
 
 int
+job_add_each(job_store *store, const struct job_spec *spec,
+    char *const *items, size_t n, uint64_t *ids)
+{
+	struct job_spec each = *spec;
+	struct add_batch b = { .specs = &each, .n = n, .ids = ids,
+		.items = items };
+	int rc;
+
+	if ((rc = check_spec(spec)) != 0)
+		return rc;
+	if (n == 0)
+		return 0;
+	/* One spec for all, its last arg set to each item in turn. */
+	if ((b.args = calloc(spec->nargs + 1, sizeof *b.args)) == NULL)
+		return ENOMEM;
+	for (size_t i = 0; i < spec->nargs; i++)
+		b.args[i] = spec->args[i];
+	each.args = b.args;
+	each.nargs = spec->nargs + 1;
+	rc = store_write(store->st, add_batch, &b);
+	free(b.args);
+	free(b.rec.p);
+	if (rc == 0)
+		job_wake(store->dir);
+	return rc;
+}
+
+int
 job_add(job_store *store, const struct job_spec *spec, uint64_t *id,
     int *existed)
 {
-	struct add_batch b = { spec, 1, id, existed, { NULL, 0, 0 } };
+	struct add_batch b = { .specs = spec, .n = 1, .ids = id,
+		.existed = existed };
 	int rc, dummy;
 
 	if (existed == NULL)

@@ -248,6 +248,14 @@ int job_add(job_store *store, const struct job_spec *spec, uint64_t *id,
 int job_add_many(job_store *store, const struct job_spec *specs, size_t n,
     uint64_t *ids);
 
+/*
+ * Adds n jobs in one transaction, all or nothing: spec with items[i]
+ * appended to its args gives ids[i] (job-add --each).  Returns as
+ * job_add(), and JOB_EINVAL for a NULL item.
+ */
+int job_add_each(job_store *store, const struct job_spec *spec,
+    char *const *items, size_t n, uint64_t *ids);
+
 /* Inspecting ------------------------------------------------------------------ */
 
 /* Reads job id into *job (free with job_free_fields).  Returns 0,

@@ -251,6 +251,45 @@ test_names(void)
 }
 
 /*
+ * job_add_each(): one job per item, the item the last arg, ids in order,
+ * all or none.  Queue "b" first: its keys end the ready index and are
+ * appended; then queue "a", whose keys fall before them.
+ */
+static void
+test_each(void)
+{
+	job_store *s = fresh_store("test_store_each");
+	char *args[] = { "first" }, *items[] = { "one", "two", "three" };
+	char *bad[] = { "four", NULL };
+	struct job_spec spec = { .handler = "h", .args = args, .nargs = 1,
+		.queue = "b" };
+	const char *qa[] = { "a", NULL };
+	uint64_t b[3], a[3], x[2], counts[JOB_NSTATES];
+	struct job job;
+
+	CHECK_INT(job_add_each(s, &spec, items, 3, b), 0, "each, queue b");
+	CHECK(b[1] == b[0] + 1 && b[2] == b[1] + 1, "ids in order");
+	CHECK_INT(job_get(s, b[2], &job), 0, "get the last");
+	CHECK(job.nargs == 2 && strcmp(job.args[0], "first") == 0 &&
+	    strcmp(job.args[1], "three") == 0, "the item is the last arg");
+	job_free_fields(&job);
+	spec.queue = "a";
+	CHECK_INT(job_add_each(s, &spec, items, 3, a), 0, "each, queue a");
+	CHECK_INT(job_add_each(s, &spec, bad, 2, x), JOB_EINVAL,
+	    "a NULL item: JOB_EINVAL");
+	CHECK_INT(job_count(s, counts), 0, "count");
+	CHECK_INT(counts[JOB_PENDING], 6, "6 pending: none of the failed");
+	CHECK_INT(claim(s, qa), a[0], "queue a: its first");
+	CHECK_INT(claim(s, qa), a[1], "queue a: its second");
+	CHECK_INT(claim(s, NULL), b[0], "all queues: b's, added earlier");
+	CHECK_INT(claim(s, NULL), b[1], "b's second");
+	CHECK_INT(claim(s, NULL), b[2], "b's third");
+	CHECK_INT(claim(s, NULL), a[2], "a's last");
+	CHECK_INT(claim(s, NULL), 0, "nothing more");
+	job_store_close(s);
+}
+
+/*
  * Puts past the end of an index (appends), puts before it, and deletes,
  * at random in one transaction; then every record and every ready entry
  * read back in order.  A model says what the store should hold.
@@ -458,6 +497,7 @@ main(void)
 	test_ahead();
 	test_key_and_counts();
 	test_names();
+	test_each();
 	test_mixed_puts();
 	test_growth();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
