@@ -8,11 +8,13 @@
  * version does not know are skipped, so that records written by a newer
  * version stay readable.
  *
- * Encoding writes item heads with libcbor's low-level encoders into a
- * growing buffer.  Decoding pulls one item head at a time out of
- * cbor_stream_decode(), which hands over a string only once its declared
- * length is known to fit in the input: nothing is allocated that the
- * input does not hold.
+ * Encoding writes item heads into a growing buffer itself, byte for byte
+ * as libcbor's low-level encoders would, with one check for room per
+ * field instead of a call and a check per head (a million records in one
+ * job-add --each spent a third of their instructions there).  Decoding
+ * pulls one item head at a time out of cbor_stream_decode(), which hands
+ * over a string only once its declared length is known to fit in the
+ * input: nothing is allocated that the input does not hold.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -99,16 +101,17 @@ _Static_assert(NFIELDS <= 64, "too many keys for the seen mask");
 
 /* Encoding ---------------------------------------------------------------- */
 
+/* The major types of CBOR item heads (RFC 8949, 3.1). */
 enum head { H_UINT, H_NEGINT, H_BYTES, H_TEXT, H_ARRAY, H_MAP };
 
+#define HEAD_MAX 9		/* bytes in the longest item head */
+
 static int
-reserve(struct job_buf *b, size_t n)
+grow(struct job_buf *b, size_t n)
 {
 	unsigned char *p;
 	size_t cap;
 
-	if (b->cap - b->len >= n)
-		return 0;
 	for (cap = b->cap ? b->cap : 128; cap - b->len < n; cap *= 2)
 		if (cap > SIZE_MAX / 2)
 			return ENOMEM;
@@ -119,55 +122,56 @@ reserve(struct job_buf *b, size_t n)
 	return 0;
 }
 
-/* Writes one item head; 9 bytes hold the longest. */
-static int
+/* Makes room for n more bytes; the writers below then assume it. */
+static inline int
+reserve(struct job_buf *b, size_t n)
+{
+	return b->cap - b->len >= n ? 0 : grow(b, n);
+}
+
+/*
+ * Writes one item head: its major type and v in the fewest bytes, the
+ * form libcbor's encoders write too.
+ */
+static void
 put_head(struct job_buf *b, enum head h, uint64_t v)
 {
-	unsigned char *p;
-	size_t room, n = 0;
+	unsigned char *p = b->p + b->len;
+	int n, info;
 
-	if (reserve(b, 9))
-		return ENOMEM;
-	p = b->p + b->len;
-	room = b->cap - b->len;
-	switch (h) {
-	case H_UINT:
-		n = cbor_encode_uint(v, p, room);
-		break;
-	case H_NEGINT:
-		n = cbor_encode_negint(v, p, room);
-		break;
-	case H_BYTES:
-		n = cbor_encode_bytestring_start((size_t)v, p, room);
-		break;
-	case H_TEXT:
-		n = cbor_encode_string_start((size_t)v, p, room);
-		break;
-	case H_ARRAY:
-		n = cbor_encode_array_start((size_t)v, p, room);
-		break;
-	case H_MAP:
-		n = cbor_encode_map_start((size_t)v, p, room);
-		break;
-	}
-	b->len += n;
-	return n > 0 ? 0 : ENOMEM;
+	if (v < 24)
+		n = 0, info = (int)v;
+	else if (v <= UINT8_MAX)
+		n = 1, info = 24;
+	else if (v <= UINT16_MAX)
+		n = 2, info = 25;
+	else if (v <= UINT32_MAX)
+		n = 4, info = 26;
+	else
+		n = 8, info = 27;
+	p[0] = (unsigned char)((unsigned)h << 5 | (unsigned)info);
+	for (int i = n; i > 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;		/* big-endian */
+	b->len += 1 + (size_t)n;
 }
 
 /* CBOR stores a negative v as -1 - v, which cannot overflow this way. */
-static int
+static void
 put_int(struct job_buf *b, int64_t v)
 {
 	if (v < 0)
-		return put_head(b, H_NEGINT, (uint64_t)-(v + 1));
-	return put_head(b, H_UINT, (uint64_t)v);
+		put_head(b, H_NEGINT, (uint64_t)-(v + 1));
+	else
+		put_head(b, H_UINT, (uint64_t)v);
 }
 
+/* A string, with the room it needs. */
 static int
 put_str(struct job_buf *b, enum head h, const void *s, size_t len)
 {
-	if (put_head(b, h, len) || reserve(b, len))
+	if (reserve(b, HEAD_MAX + len))
 		return ENOMEM;
+	put_head(b, h, len);
 	if (len > 0)
 		memcpy(b->p + b->len, s, len);
 	b->len += len;
@@ -253,26 +257,35 @@ put_args(struct job_buf *b, const struct job *job)
 {
 	size_t i;
 
-	if (put_head(b, H_ARRAY, job->nargs))
-		return ENOMEM;
+	put_head(b, H_ARRAY, job->nargs);
 	for (i = 0; i < job->nargs; i++)
 		if (put_str(b, H_BYTES, job->args[i], strlen(job->args[i])))
 			return ENOMEM;
 	return 0;
 }
 
+/* Writes key and the value of its field, f. */
 static int
-put_field(struct job_buf *b, const struct job *job, const struct field *f)
+put_entry(struct job_buf *b, const struct job *job, size_t key,
+    const struct field *f)
 {
+	/* The key, and a number or the head of an array. */
+	if (reserve(b, 2 * HEAD_MAX))
+		return ENOMEM;
+	put_head(b, H_UINT, key);
 	switch (f->type) {
 	case F_U64:
-		return put_head(b, H_UINT, *CAT(job, f, uint64_t));
+		put_head(b, H_UINT, *CAT(job, f, uint64_t));
+		return 0;
 	case F_U32:
-		return put_head(b, H_UINT, *CAT(job, f, uint32_t));
+		put_head(b, H_UINT, *CAT(job, f, uint32_t));
+		return 0;
 	case F_I64:
-		return put_int(b, *CAT(job, f, int64_t));
+		put_int(b, *CAT(job, f, int64_t));
+		return 0;
 	case F_INT:
-		return put_int(b, *CAT(job, f, int));
+		put_int(b, *CAT(job, f, int));
+		return 0;
 	case F_STR:
 		return put_text(b, *CAT(job, f, char *));
 	case F_ARGS:
@@ -289,20 +302,21 @@ job_encode_buf(const struct job *job, struct job_buf *b)
 {
 	unsigned char keys[NFIELDS];
 	size_t i, n = 0;
-	int error;
 
 	/* The keys that go out, in order. */
 	for (i = 1; i < NFIELDS; i++)
 		if (present(job, &fields[i]))
 			keys[n++] = (unsigned char)i;
 	b->len = 0;
-	error = put_head(b, H_MAP, n + 1) ||
-	    put_head(b, H_UINT, K_VERSION) ||
-	    put_head(b, H_UINT, JOB_SCHEMA_VERSION);
-	for (i = 0; i < n && !error; i++)
-		error = put_head(b, H_UINT, keys[i]) ||
-		    put_field(b, job, &fields[keys[i]]);
-	return error ? ENOMEM : 0;
+	if (reserve(b, 3 * HEAD_MAX))
+		return ENOMEM;
+	put_head(b, H_MAP, n + 1);
+	put_head(b, H_UINT, K_VERSION);
+	put_head(b, H_UINT, JOB_SCHEMA_VERSION);
+	for (i = 0; i < n; i++)
+		if (put_entry(b, job, keys[i], &fields[keys[i]]) != 0)
+			return ENOMEM;
+	return 0;
 }
 
 int

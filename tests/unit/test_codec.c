@@ -173,6 +173,58 @@ test_round_trips(void)
 	job_free_fields(&j);
 }
 
+/*
+ * Integers at the edges of each head size, in the fewest bytes (RFC 8949
+ * appendix A): {0: 1, 1: id} and {0: 1, 7: priority}.
+ */
+static void
+test_heads(void)
+{
+	static const struct {
+		int key;
+		int64_t v;
+		const char *head;
+		size_t len;
+	} t[] = {
+		{ 1, 23, "\x17", 1 },
+		{ 1, 24, "\x18\x18", 2 },
+		{ 1, 255, "\x18\xff", 2 },
+		{ 1, 256, "\x19\x01\x00", 3 },
+		{ 1, 65535, "\x19\xff\xff", 3 },
+		{ 1, 65536, "\x1a\x00\x01\x00\x00", 5 },
+		{ 1, 4294967295, "\x1a\xff\xff\xff\xff", 5 },
+		{ 1, 4294967296, "\x1b\x00\x00\x00\x01\x00\x00\x00\x00", 9 },
+		{ 7, -1, "\x20", 1 },
+		{ 7, -24, "\x37", 1 },
+		{ 7, -25, "\x38\x18", 2 },
+		{ 7, -256, "\x38\xff", 2 },
+		{ 7, -257, "\x39\x01\x00", 3 },
+		{ 7, INT64_MIN, "\x3b\x7f\xff\xff\xff\xff\xff\xff\xff", 9 },
+	};
+	unsigned char want[16], *buf;
+	size_t len, bad = 0;
+	struct job j;
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		job_init(&j);
+		if (t[i].key == 1)
+			j.id = (uint64_t)t[i].v;
+		else
+			j.priority = t[i].v;
+		memcpy(want, "\xa2\x00\x01", 3);
+		want[3] = (unsigned char)t[i].key;
+		memcpy(want + 4, t[i].head, t[i].len);
+		buf = NULL;
+		if (job_encode(&j, &buf, &len) != 0 || len != 4 + t[i].len ||
+		    memcmp(buf, want, len) != 0) {
+			printf("# %d: %lld\n", t[i].key, (long long)t[i].v);
+			bad++;
+		}
+		free(buf);
+	}
+	CHECK_INT(bad, 0, "integer heads in the fewest bytes");
+}
+
 /* One buffer reused: each encoding is the same as job_encode's alone. */
 static void
 test_reused_buffer(void)
@@ -415,6 +467,7 @@ main(void)
 {
 	test_states();
 	test_round_trips();
+	test_heads();
 	test_reused_buffer();
 	test_truncations();
 	test_flips();
