@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <malloc.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,18 +63,24 @@ read_items(struct items *it, int sep)
 static void
 print_ids(const uint64_t *ids, size_t n)
 {
-	char line[24], *p;
+	char out[65536], *p = out, digits[20], *d;
 	uint64_t v;
 
 	for (size_t i = 0; i < n; i++) {
-		p = line + sizeof line;
-		*--p = '\n';
+		if (out + sizeof out - p <= (ptrdiff_t)sizeof digits) {
+			fwrite(out, 1, (size_t)(p - out), stdout);
+			p = out;
+		}
+		d = digits + sizeof digits;
 		v = ids[i];
 		do
-			*--p = (char)('0' + v % 10);
+			*--d = (char)('0' + v % 10);
 		while ((v /= 10) != 0);
-		fwrite(p, 1, (size_t)(line + sizeof line - p), stdout);
+		memcpy(p, d, (size_t)(digits + sizeof digits - d));
+		p += digits + sizeof digits - d;
+		*p++ = '\n';
 	}
+	fwrite(out, 1, (size_t)(p - out), stdout);
 }
 
 /* Adds one job per item, in one transaction, and prints their ids. */
