@@ -18,6 +18,30 @@ struct add_batch {
 	struct job_buf rec;	/* each new record, encoded in turn */
 };
 
+/* Bytes of a string, NULL being none. */
+static size_t
+str_size(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/*
+ * About how much a job of spec takes in the store, for store_reserve():
+ * its strings and payload, and a little for its numbers, the keys and
+ * the index entries.
+ */
+static size_t
+spec_size(const struct job_spec *spec)
+{
+	size_t n = 96 + spec->payload_len;
+
+	n += str_size(spec->handler) + str_size(spec->queue) +
+	    str_size(spec->key) + str_size(spec->name) + str_size(spec->cron);
+	for (size_t i = 0; i < spec->nargs; i++)
+		n += 2 + str_size(spec->args[i]);
+	return n;
+}
+
 static int
 check_spec(const struct job_spec *spec)
 {
@@ -294,13 +318,17 @@ job_add_many(job_store *store, const struct job_spec *specs, size_t n,
     uint64_t *ids)
 {
 	struct add_batch b = { .specs = specs, .n = n, .ids = ids };
+	size_t bytes = 0;
 	int rc;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if ((rc = check_spec(&specs[i])) != 0)
 			return rc;
+		bytes += spec_size(&specs[i]);
+	}
 	if (n == 0)
 		return 0;
+	store_reserve(store->st, bytes);	/* a hint: errors can wait */
 	rc = store_write(store->st, add_batch, &b);
 	free(b.rec.p);
 	if (rc == 0)
@@ -315,12 +343,17 @@ job_add_each(job_store *store, const struct job_spec *spec,
 	struct job_spec each = *spec;
 	struct add_batch b = { .specs = &each, .n = n, .ids = ids,
 		.items = items };
+	size_t bytes;
 	int rc;
 
 	if ((rc = check_spec(spec)) != 0)
 		return rc;
 	if (n == 0)
 		return 0;
+	bytes = n * spec_size(spec);
+	for (size_t i = 0; i < n; i++)
+		bytes += 2 + str_size(items[i]);
+	store_reserve(store->st, bytes);	/* a hint: errors can wait */
 	/* One spec for all, its last arg set to each item in turn. */
 	if ((b.args = calloc(spec->nargs + 1, sizeof *b.args)) == NULL)
 		return ENOMEM;

@@ -182,6 +182,31 @@ grow_map(struct store *st)
 	return map_err(mdb_env_set_mapsize(st->env, info.me_mapsize * 2));
 }
 
+/*
+ * Grows the map to hold twice `bytes` past the pages in use: pages are
+ * not full, and a transaction writes the pages it touches anew.  Only
+ * address space: the file grows as pages are written.
+ */
+int
+store_reserve(struct store *st, size_t bytes)
+{
+	MDB_envinfo info;
+	MDB_stat stat;
+	size_t used, want, size;
+
+	mdb_env_info(st->env, &info);
+	mdb_env_stat(st->env, &stat);
+	used = (info.me_last_pgno + 1) * stat.ms_psize;
+	if (bytes > SIZE_MAX / 8 || used > SIZE_MAX / 8)
+		return 0;	/* no use: store_write() will say */
+	want = used + 2 * bytes;
+	for (size = info.me_mapsize; size < want; size *= 2)
+		;
+	if (size == info.me_mapsize)
+		return 0;
+	return map_err(mdb_env_set_mapsize(st->env, size));
+}
+
 int
 store_write(struct store *st, int (*fn)(struct store_txn *, void *),
     void *arg)

@@ -51,6 +51,13 @@ void store_close(struct store *st);
 int store_write(struct store *st, int (*fn)(struct store_txn *, void *),
     void *arg);
 
+/*
+ * Makes room in advance for a store_write() that adds about `bytes`, so
+ * that a big one does not fill the map midway and run fn again.  Only a
+ * hint: store_write() still grows the map when it must.
+ */
+int store_reserve(struct store *st, size_t bytes);
+
 /* Runs fn in a read-only transaction. */
 int store_read(struct store *st, int (*fn)(struct store_txn *, void *),
     void *arg);

@@ -484,6 +484,27 @@ test_growth(void)
 	job_store_close(s);
 }
 
+/* One job bigger than the map: store_write() fills it, grows it, redoes. */
+static void
+test_growth_midway(void)
+{
+	job_store *s = fresh_store("test_store_growth_midway");
+	enum { SIZE = 80 << 20 };
+	unsigned char *payload = calloc(1, SIZE);
+	struct job_spec spec = { .handler = "h", .payload = payload,
+		.payload_len = SIZE, .has_payload = 1 };
+	struct job job;
+	uint64_t id;
+
+	CHECK_INT(job_add(s, &spec, &id, NULL), 0,
+	    "80 MiB in a 64 MiB map: it grows");
+	CHECK_INT(job_get(s, id, &job), 0, "get");
+	CHECK_INT(job.payload_len, SIZE, "all of it");
+	job_free_fields(&job);
+	free(payload);
+	job_store_close(s);
+}
+
 int
 main(void)
 {
@@ -500,6 +521,7 @@ main(void)
 	test_each();
 	test_mixed_puts();
 	test_growth();
+	test_growth_midway();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
 	CHECK_INT(system(cmd), 0, "clean up");
 	return check_done();
