@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cbor.h>
+
 #include "check.h"
 #include "codec.h"
 
@@ -169,6 +171,33 @@ test_round_trips(void)
 	CHECK_INT(job_encode(&j, &buf, &len), 0, "encode key");
 	CHECK(len == 10 && memcmp(buf, "\xa3\x00\x01\x06\x61q\x11\x42k\xff",
 	    10) == 0, "UTF-8 as text, other bytes as a byte string");
+	free(buf);
+	job_free_fields(&j);
+}
+
+/*
+ * libcbor's own loader reads a full record as one well-formed map, to its
+ * last byte: records are CBOR for any reader, not only for ours.
+ */
+static void
+test_libcbor_reads(void)
+{
+	struct cbor_load_result res;
+	cbor_item_t *item;
+	struct job j;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	fill_full(&j);
+	CHECK_INT(job_encode(&j, &buf, &len), 0, "encode every field");
+	item = cbor_load(buf, len, &res);
+	CHECK(item != NULL && res.error.code == CBOR_ERR_NONE &&
+	    res.read == len, "libcbor loads the whole record");
+	CHECK(item != NULL && cbor_isa_map(item) &&
+	    cbor_map_is_definite(item) && cbor_map_size(item) > 20,
+	    "as one definite map of every field");
+	if (item)
+		cbor_decref(&item);
 	free(buf);
 	job_free_fields(&j);
 }
@@ -468,6 +497,7 @@ main(void)
 	test_states();
 	test_round_trips();
 	test_heads();
+	test_libcbor_reads();
 	test_reused_buffer();
 	test_truncations();
 	test_flips();
