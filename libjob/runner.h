@@ -17,7 +17,7 @@
  * A job coming due this soon is claimed and its handler's process
  * created ahead of time, so that only the execve is left for its time.
  */
-#define RUNNER_AHEAD (JOB_NSEC / 10)
+#define RUNNER_AHEAD (JOB_NSEC / 50)	/* 20 ms */
 
 /* One running handler. */
 struct slot {

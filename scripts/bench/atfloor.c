@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define AHEAD_NS 100000000LL	/* as job-run: fork 100 ms ahead */
+#define AHEAD_NS 20000000LL	/* as job-run: fork 20 ms ahead */
 
 static void
 sleep_until(long long ns)

@@ -498,7 +498,7 @@ late_ms() {
 
 # Lateness of scheduled jobs: LATE_N jobs over LATE_S seconds, each at a
 # time with a fraction of a second, scheduled while job-run waits.  The
-# floor: the same times, each met by a child forked 100 ms ahead that
+# floor: the same times, each met by a child forked 20 ms ahead that
 # sleeps until its time and execs the same handler (atfloor.c).
 bench_late() {
 	local id ns t deadline
