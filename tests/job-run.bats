@@ -354,6 +354,11 @@ header() {
 
 # --- retries --------------------------------------------------------------------
 
+# ended_attempt ID N: job ID's attempt N is over and it is pending again.
+ended_attempt() {
+	[ "$(jf "$1" attempts)" = "$2" ] && [ "$(jf "$1" state)" = pending ]
+}
+
 @test "retries: JOB_ATTEMPT counts up, backoff 1 s then 2 s (+25%), then failed" {
 	handler flaky 'echo "$JOB_ATTEMPT $(date +%s%N)" >>"$TMP/starts"; exit 1'
 	job-add -r 2 flaky
@@ -373,7 +378,7 @@ header() {
 
 	start_runner
 	# Attempt 2 may be claimed a moment ahead of its time: wait for its end.
-	poll 10 sh -c '[ "$(job-list --json 1 | jq -r "\(.attempts) \(.state)")" = "2 pending" ]'
+	poll 10 ended_attempt 1 2
 	d=$(($(epoch "$(jf 1 run_at)") - $(epoch "$(jf 1 finished_at)")))
 	[ "$d" -ge 2 ] && [ "$d" -le 3 ]
 	poll 10 is_state 1 failed
