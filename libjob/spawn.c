@@ -172,15 +172,21 @@ make_argv(const struct job *job, const char *path)
 	return argv;
 }
 
-/* Sleeps until at (CLOCK_REALTIME), however often interrupted. */
-static void
+/*
+ * Sleeps until at (CLOCK_REALTIME), however often interrupted; returns
+ * 0, or an error number, and then the time may not have come.
+ */
+static int
 wait_until(job_time_t at)
 {
 	struct timespec ts = { at / JOB_NSEC, at % JOB_NSEC };
+	int rc;
 
 	prctl(PR_SET_TIMERSLACK, 1UL);
-	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) != 0)
+	while ((rc = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts,
+	    NULL)) == EINTR)
 		;
+	return rc;
 }
 
 /* What the child needs, prepared before the fork. */
@@ -213,8 +219,11 @@ child(const struct child_args *a)
 		(void)!write(a->err, &e, sizeof e);
 		_exit(127);
 	}
-	if (a->not_before)
-		wait_until(a->not_before);
+	/* Never before its time: a sleep that fails is an exec that fails. */
+	if (a->not_before && (e = wait_until(a->not_before)) != 0) {
+		(void)!write(a->err, &e, sizeof e);
+		_exit(127);
+	}
 	execve(a->path, a->argv, a->env);
 	e = errno;
 	(void)!write(a->err, &e, sizeof e);

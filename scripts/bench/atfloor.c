@@ -7,6 +7,7 @@
  *
  * usage: atfloor HANDLER FILE < times
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -21,7 +22,8 @@ sleep_until(long long ns)
 {
 	struct timespec ts = { ns / 1000000000LL, ns % 1000000000LL };
 
-	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) != 0)
+	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
 		;
 }
 
