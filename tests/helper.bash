@@ -209,6 +209,13 @@ has_file() {
 }
 
 # pid_gone PID: the process no longer exists; a zombie counts as gone (PID 1 may not reap orphans).
+# sleeping FILE: the process whose pid FILE holds has exec'd sleep.  A
+# shell's background child that is signalled before its exec may lose the
+# signal (the shell clears its traps there), so tests wait for the exec.
+sleeping() {
+	[ -s "$1" ] && [ "$(cat "/proc/$(cat "$1")/comm" 2>/dev/null)" = sleep ]
+}
+
 pid_gone() {
 	local s
 	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0

@@ -639,7 +639,7 @@ echo second'
 	handler ok 'exit 0'
 	job-add term
 	start_runner
-	poll 5 has_file "$TMP/gc"
+	poll 5 sleeping "$TMP/gc"
 	job-add ok
 	stop_with TERM
 	[ "$STOP_STATUS" -eq 0 ]
@@ -671,7 +671,7 @@ echo second'
 	env --default-signal=INT job-run 2>>"$TMP/run.log" &
 	RUNNER_PID=$!
 	RUN_PIDS+=("$RUNNER_PID")
-	poll 5 has_file "$TMP/gc"
+	poll 5 sleeping "$TMP/gc"
 	stop_with INT
 	[ "$STOP_STATUS" -eq 0 ]
 	[ "$(cat "$TMP/got")" = got ]
@@ -686,7 +686,7 @@ echo second'
 	handler stubborn 'trap "" TERM; echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; wait'
 	job-add stubborn
 	start_runner --grace 1s
-	poll 5 has_file "$TMP/gc"
+	poll 5 sleeping "$TMP/gc"
 	local t0
 	t0=$(now_ns)
 	stop_with TERM
@@ -720,7 +720,7 @@ echo second'
 	handler ok 'exit 0'
 	job-add block
 	start_runner
-	poll 5 has_file "$TMP/gc"
+	poll 5 sleeping "$TMP/gc"
 	run --separate-stderr job-rm -f 1
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
@@ -742,7 +742,7 @@ echo second'
 	handler stubborn 'trap "" TERM; echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; wait'
 	job-add stubborn
 	start_runner --grace 1s
-	poll 5 has_file "$TMP/gc"
+	poll 5 sleeping "$TMP/gc"
 	run job-rm -f 1
 	[ "$status" -eq 0 ]
 	poll 5 pid_gone "$(cat "$TMP/pid")"
