@@ -256,7 +256,9 @@ loop(struct runner *r)
 		runner_collect(r, now);
 		if (r->retry_at == 0 || now >= r->retry_at)
 			step(r);
-		if (r->stopping && r->nrunning == 0 && r->noutcomes == 0)
+		/* Not before what the handlers left in their groups is gone. */
+		if (r->stopping && r->nrunning == 0 && r->noutcomes == 0 &&
+		    r->nkills == 0)
 			return 0;
 		if (once_done(r))
 			return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -94,6 +95,12 @@ runner_init(struct runner *r, job_store *store,
 	/* --once takes only what is due when it looks. */
 	r->plan.ahead = o->once ? 0 : RUNNER_AHEAD;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Processes a handler leaves behind become the executor's children:
+	 * it reaps them, and their end wakes it (SIGCHLD) when it waits for
+	 * a group to be gone.
+	 */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if ((rc = alloc_tables(r)) == 0 && (rc = take_signals(r)) == 0 &&
 	    (rc = watch_store(r)) == 0)
 		rc = job_liveness_acquire(job_store_dir(store), r->token,

@@ -182,11 +182,21 @@ runner_read_output(struct runner *r, struct slot *s)
 	}
 }
 
+/*
+ * Has every process of group pgid ended and been reaped?  The executor is
+ * their subreaper, so their zombies do not linger.
+ */
+static int
+group_gone(pid_t pgid)
+{
+	return kill(-pgid, 0) == -1 && errno == ESRCH;
+}
+
 /* Remembers a process group to SIGKILL when its grace is over. */
 static void
 kill_later(struct runner *r, pid_t pgid, job_time_t at)
 {
-	if (at && r->nkills < RUNNER_MAX_KILLS && kill(-pgid, 0) == 0)
+	if (at && r->nkills < RUNNER_MAX_KILLS && !group_gone(pgid))
 		r->kills[r->nkills++] = (struct pending_kill){ pgid, at };
 	else
 		job_guard_remove(&r->guard, pgid);
@@ -295,8 +305,9 @@ runner_check_timers(struct runner *r, job_time_t now)
 			s->kill_at = 0;
 		}
 	}
+	/* A group that is gone, or is killed now, is forgotten. */
 	for (size_t i = 0; i < r->nkills; i++)
-		if (now >= r->kills[i].at) {
+		if (now >= r->kills[i].at || group_gone(r->kills[i].pgid)) {
 			kill(-r->kills[i].pgid, SIGKILL);
 			job_guard_remove(&r->guard, r->kills[i].pgid);
 		} else
