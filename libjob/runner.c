@@ -100,7 +100,8 @@ runner_init(struct runner *r, job_store *store,
 	 * it reaps them, and their end wakes it (SIGCHLD) when it waits for
 	 * a group to be gone.
 	 */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_GET_CHILD_SUBREAPER, &r->was_subreaper);
+	prctl(PR_SET_CHILD_SUBREAPER, 1UL);
 	if ((rc = alloc_tables(r)) == 0 && (rc = take_signals(r)) == 0 &&
 	    (rc = watch_store(r)) == 0)
 		rc = job_liveness_acquire(job_store_dir(store), r->token,
@@ -116,6 +117,7 @@ void
 runner_free(struct runner *r)
 {
 	job_guard_stop(&r->guard);
+	prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)r->was_subreaper);
 	if (r->lockfd != -1)
 		job_liveness_release(job_store_dir(r->store), r->token,
 		    r->lockfd);

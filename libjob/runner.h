@@ -57,6 +57,7 @@ struct runner {
 	int wake_wd;
 	int run_wd;
 	sigset_t oldmask;
+	int was_subreaper;		/* restored on return */
 	struct slot *slots;
 	unsigned nslots;
 	unsigned nrunning;
