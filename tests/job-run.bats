@@ -682,17 +682,23 @@ echo second'
 	[ "$(jf 1 state)" = done ]
 }
 
-@test "SIGTERM: what a handler leaves in its group is killed after --grace, and job-run waits for it" {
-	# The handler dies of the SIGTERM; its child ignores it.
-	handler leaves '(trap "" TERM; exec sleep 60) & echo $! >"$TMP/gc"; wait'
-	job-add leaves
-	start_runner --grace 1s
+# stops_after_grace: once the handler's child runs, SIGTERM stops job-run,
+# which exits 0, and not before its grace of 1 s is over.
+stops_after_grace() {
 	poll 5 sleeping "$TMP/gc"
 	local t0
 	t0=$(now_ns)
 	stop_with TERM
 	[ "$STOP_STATUS" -eq 0 ]
 	[ $(($(now_ns) - t0)) -ge 1000000000 ]
+}
+
+@test "SIGTERM: what a handler leaves in its group is killed after --grace, and job-run waits for it" {
+	# The handler dies of the SIGTERM; its child ignores it.
+	handler leaves '(trap "" TERM; exec sleep 60) & echo $! >"$TMP/gc"; wait'
+	job-add leaves
+	start_runner --grace 1s
+	stops_after_grace
 	pid_gone "$(cat "$TMP/gc")"
 	[ "$(jf 1 state)" = pending ]
 }
@@ -701,12 +707,7 @@ echo second'
 	handler stubborn 'trap "" TERM; echo $$ >"$TMP/pid"; sleep 60 & echo $! >"$TMP/gc"; wait'
 	job-add stubborn
 	start_runner --grace 1s
-	poll 5 sleeping "$TMP/gc"
-	local t0
-	t0=$(now_ns)
-	stop_with TERM
-	[ "$STOP_STATUS" -eq 0 ]
-	[ $(($(now_ns) - t0)) -ge 1000000000 ]
+	stops_after_grace
 	poll 5 pid_gone "$(cat "$TMP/pid")"
 	poll 5 pid_gone "$(cat "$TMP/gc")"
 	[ "$(jf 1 state)" = pending ]
