@@ -20,7 +20,13 @@ static const char *const messages[] = {
 	"invalid cron expression",
 	"store backend failure",
 	"number out of range",
-	"invalid argument"
+	"invalid argument",
+	"time out of range (1677-09-21 to 2262-04-11 UTC)",
+	"no such local time (skipped by a daylight-saving change)",
+	"not a job store",
+	"handler unsafe: others could have changed it",
+	"handlers directory missing or unusable",
+	"too long"
 };
 
 const char *

@@ -32,7 +32,13 @@ enum {
 	JOB_EBADCRON = -11,	/* malformed or never-matching cron expr */
 	JOB_EBACKEND = -12,	/* unexpected failure of the store backend */
 	JOB_ERANGE = -13,	/* number out of range */
-	JOB_EINVAL = -14	/* invalid argument */
+	JOB_EINVAL = -14,	/* invalid argument */
+	JOB_ETIMERANGE = -15,	/* a time or duration out of range */
+	JOB_ETIMEGAP = -16,	/* a local time skipped by a DST change */
+	JOB_ENOTSTORE = -17,	/* not a job store (another program's) */
+	JOB_EUNSAFE = -18,	/* handler others could have changed */
+	JOB_ENOHANDLERS = -19,	/* handlers directory missing or unusable */
+	JOB_ETOOLONG = -20	/* argument, key or payload too long */
 };
 
 /* Returns a static message for a code returned by any function here. */
