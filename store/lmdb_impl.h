@@ -21,9 +21,23 @@ enum { DB_META, DB_JOBS, DB_WAITING, DB_READY, DB_KEYS, DB_NAMES,
 	DB_FINISHED, DB_RUNNING, DB_COUNT };
 
 struct store {
-	MDB_env *env;
+	MDB_env *env;			/* NULL: a reopening failed */
 	MDB_dbi dbi[DB_COUNT];
+	char *dir;
+	int rdonly;			/* reopened read-write to write */
 };
+
+/* The names of the databases, in the order of the DB_ constants. */
+extern const char *const lmdb_db_names[DB_COUNT];
+
+/*
+ * Opens st->env on st->dir and st->dbi, read-only or read-write;
+ * creating a new store needs create (lmdb_open.c).
+ */
+int lmdb_env_open(struct store *st, int write, int create);
+
+/* Makes a store opened read-only writable, before its first write. */
+int lmdb_writable(struct store *st);
 
 /*
  * Where puts into one database go: a cursor kept for the transaction,

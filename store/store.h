@@ -35,8 +35,12 @@ struct store_index {
 };
 
 /*
- * Opens the backend in dir (which exists).  Without create, a directory
- * without an environment gives JOB_ENOSTORE.
+ * Opens the backend in dir (which exists).  With create, a directory
+ * without a store gets a new one.  Without create, one without a store
+ * gives JOB_ENOSTORE, and the store is opened for reading: nothing in
+ * dir is created or changed until the first store_write().  Anything
+ * that is not a job store gives JOB_ENOTSTORE (another program's) or
+ * JOB_ECORRUPT, with nothing written to it.
  */
 int store_open(struct store **st, const char *dir, int create);
 
