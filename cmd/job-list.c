@@ -115,8 +115,9 @@ list_all(job_store *store, struct list *l)
 	if (store == NULL)
 		return 0;
 	rc = job_list(store, &l->filter, print_job, report_corrupt, l);
-	if (rc == 0)
-		rc = flush_json(l);
+	/* A store that needs repair still shows every job it holds. */
+	if ((rc == 0 || rc == JOB_EREPAIR) && flush_json(l) != 0)
+		rc = EIO;
 	if (rc)
 		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 	return l->corrupt;

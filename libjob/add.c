@@ -262,6 +262,22 @@ add_recurring(struct store_txn *txn, const struct job_spec *spec,
 	return rc;
 }
 
+/*
+ * Checks that an id the keys or names index gave has a record; one that
+ * has none is taken out of every index, and the key or name is free.
+ */
+static int
+check_found(struct store_txn *txn, int rc, uint64_t found)
+{
+	const void *rec;
+	size_t len;
+
+	if (rc == 0 && (rc = store_get(txn, found, &rec, &len)) == JOB_ENOJOB &&
+	    (rc = store_purge(txn, found)) == 0)
+		rc = JOB_ENOJOB;
+	return rc;
+}
+
 static int
 add_one(struct store_txn *txn, const struct job_spec *spec,
     struct job_buf *rec, uint64_t *id, int *existed)
@@ -272,6 +288,7 @@ add_one(struct store_txn *txn, const struct job_spec *spec,
 	*existed = 0;
 	if (spec->key && *spec->key) {
 		rc = store_find_key(txn, spec->key, &found);
+		rc = check_found(txn, rc, found);
 		if (rc == 0) {
 			*id = found;
 			*existed = 1;
@@ -282,6 +299,7 @@ add_one(struct store_txn *txn, const struct job_spec *spec,
 	}
 	if (spec->name) {
 		rc = store_find_name(txn, spec->name, &found);
+		rc = check_found(txn, rc, found);
 		if (rc == 0)
 			return add_recurring(txn, spec, found, id, existed);
 		if (rc != JOB_ENOJOB)

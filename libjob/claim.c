@@ -244,15 +244,21 @@ claim_change(struct job *job, void *arg)
 	return 0;
 }
 
-/* Claims job id; a record that cannot be read is reported, never run. */
+/*
+ * Claims job id; a record that cannot be read is reported, never run,
+ * and an id without a record is taken out of every index (and counts).
+ */
 static int
 claim_one(struct store_txn *txn, uint64_t id, struct claim_arg *a)
 {
+	struct job_txn_plan *p = a->plan;
 	int rc;
 
 	rc = job_update(txn, id, claim_change, a);
 	if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
 		rc = store_quarantine(txn, id);
+	else if (rc == JOB_ENOJOB && (rc = store_purge(txn, id)) == 0)
+		p->dangling[p->ndangling++] = id;
 	return rc;
 }
 
@@ -286,7 +292,7 @@ claim_due(struct store_txn *txn, struct job_txn_plan *p)
 	uint64_t id;
 	int rc, ahead = 0;
 
-	while (p->nclaimed < p->want) {
+	while (p->nclaimed < p->want && p->ndangling < JOB_PLAN_DANGLING) {
 		if ((rc = next_claim(txn, p, a.now, &ahead, &id)) != 0)
 			return rc == JOB_ENOJOB ? 0 : rc;
 		if ((rc = claim_one(txn, id, &a)) != 0)
@@ -302,6 +308,7 @@ plan_reset(struct job_txn_plan *p)
 		job_free_fields(&p->claimed[i]);
 	p->nclaimed = 0;
 	p->nevents = 0;
+	p->ndangling = 0;
 }
 
 static int

@@ -107,6 +107,12 @@ struct job_event_text {
 	char text[512];
 };
 
+/* At most this many ids without a record are taken out per step. */
+#define JOB_PLAN_DANGLING 8
+
+/* What an event reports about an id an index named without a record. */
+#define JOB_DANGLING_TEXT "no such job: taken out of the store's indexes"
+
 struct job_txn_plan {
 	uint64_t owner;
 	const char *const *queues;
@@ -122,6 +128,9 @@ struct job_txn_plan {
 	struct job_event *events;
 	size_t nevents;
 	struct job_event_text *texts;
+	/* out: ids an index named without a record, taken out of them */
+	uint64_t dangling[JOB_PLAN_DANGLING];
+	size_t ndangling;
 };
 
 /* Records outcomes and claims jobs in one durable transaction. */

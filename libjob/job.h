@@ -38,7 +38,8 @@ enum {
 	JOB_ENOTSTORE = -17,	/* not a job store (another program's) */
 	JOB_EUNSAFE = -18,	/* handler others could have changed */
 	JOB_ENOHANDLERS = -19,	/* handlers directory missing or unusable */
-	JOB_ETOOLONG = -20	/* argument, key or payload too long */
+	JOB_ETOOLONG = -20,	/* argument, key or payload too long */
+	JOB_EREPAIR = -21	/* indexes count jobs the store lacks */
 };
 
 /* Returns a static message for a code returned by any function here. */

@@ -35,6 +35,8 @@ struct list_arg {
 	int (*fn)(const struct job *, void *);
 	void (*corrupt)(uint64_t, void *);
 	void *arg;
+	uint64_t seen[JOB_NSTATES];	/* records by state, all of them */
+	int unreadable;
 };
 
 static int
@@ -65,20 +67,38 @@ each_fn(uint64_t id, const void *rec, size_t len, void *arg)
 	if ((rc = job_decode(rec, len, &job)) != 0) {
 		if (rc != JOB_ECORRUPT && rc != JOB_ESCHEMA)
 			return rc;
+		l->unreadable = 1;
 		if (l->corrupt)
 			l->corrupt(id, l->arg);
 		return 0;
 	}
 	job.id = id;
+	if (job.state >= 0 && job.state < JOB_NSTATES)
+		l->seen[job.state]++;
 	rc = matches(l->filter, &job) ? l->fn(&job, l->arg) : 0;
 	job_free_fields(&job);
 	return rc;
 }
 
+/*
+ * Walks every record; then, unless some could not be read (their state
+ * unknown), checks them against the counts, which index entries without
+ * a record would inflate.
+ */
 static int
 list_fn(struct store_txn *txn, void *arg)
 {
-	return store_each(txn, 0, each_fn, arg);
+	struct list_arg *l = arg;
+	uint64_t counts[JOB_NSTATES];
+	int rc;
+
+	if ((rc = store_each(txn, 0, each_fn, arg)) != 0 || l->unreadable ||
+	    (rc = store_count(txn, counts)) != 0)
+		return rc;
+	for (int s = 0; s < JOB_NSTATES; s++)
+		if (counts[s] > l->seen[s])
+			return JOB_EREPAIR;
+	return 0;
 }
 
 int
@@ -87,7 +107,8 @@ job_list(job_store *store, const struct job_filter *filter,
     void (*corrupt)(uint64_t, void *), void *arg)
 {
 	struct job_filter none = { 0 };
-	struct list_arg l = { filter ? filter : &none, fn, corrupt, arg };
+	struct list_arg l = { filter ? filter : &none, fn, corrupt, arg,
+		{ 0 }, 0 };
 
 	return store_read(store->st, list_fn, &l);
 }

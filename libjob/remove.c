@@ -52,12 +52,18 @@ struct find_arg {
 	uint64_t id;
 };
 
+/* A name whose record is missing names no job (adding it repairs it). */
 static int
 find_name_fn(struct store_txn *txn, void *arg)
 {
 	struct find_arg *a = arg;
+	const void *rec;
+	size_t len;
+	int rc;
 
-	return store_find_name(txn, a->name, &a->id);
+	if ((rc = store_find_name(txn, a->name, &a->id)) != 0)
+		return rc;
+	return store_get(txn, a->id, &rec, &len);
 }
 
 int
@@ -107,7 +113,8 @@ remove_finished_fn(struct store_txn *txn, void *arg)
 		job_init(&job);
 		if ((rc = job_load(txn, f->ids[i], &job)) == 0)
 			rc = job_delete(txn, &job);
-		else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+		else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA ||
+		    rc == JOB_ENOJOB)	/* unreadable, or only in the index */
 			rc = store_purge(txn, f->ids[i]);
 		job_free_fields(&job);
 	}

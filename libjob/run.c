@@ -24,6 +24,8 @@
 #include "runner.h"
 
 #define PRUNE_EVERY (60 * JOB_NSEC)
+#define RETRY_MAX (60 * JOB_NSEC)	/* longest wait after store errors */
+#define ONCE_GIVE_UP 5			/* --once: store errors in a row */
 
 static void
 emit(struct runner *r, const struct job_event *ev)
@@ -40,6 +42,38 @@ emit_error(struct runner *r, int rc)
 	ev.text = job_strerror(rc);
 	ev.text_len = strlen(ev.text);
 	emit(r, &ev);
+}
+
+/* Reports ids an index named without a record (now out of them). */
+static void
+emit_dangling(struct runner *r, const struct job_txn_plan *p)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
+
+	ev.text = JOB_DANGLING_TEXT;
+	ev.text_len = strlen(ev.text);
+	for (size_t i = 0; i < p->ndangling; i++) {
+		ev.job = p->dangling[i];
+		emit(r, &ev);
+	}
+}
+
+/*
+ * A step that failed is tried again after 1 s, then 2 s, 4 s, ... up to
+ * a minute while it keeps failing (with --once, every second), each
+ * failure logged once.
+ */
+static void
+step_failed(struct runner *r, int rc)
+{
+	job_time_t delay = JOB_NSEC;
+
+	emit_error(r, rc);
+	for (unsigned i = 0; !r->o->once && i < r->store_errors &&
+	    delay < RETRY_MAX; i++)
+		delay *= 2;
+	r->store_errors++;
+	r->retry_at = job_now() + (delay < RETRY_MAX ? delay : RETRY_MAX);
 }
 
 static void
@@ -122,11 +156,12 @@ step(struct runner *r)
 	if (p->noutcomes == 0 && (p->want == 0 || !runner_due(r)))
 		return 0;
 	if ((rc = job_txn_step(r->store, p)) != 0) {
-		emit_error(r, rc);
-		r->retry_at = job_now() + JOB_NSEC;
+		step_failed(r, rc);
 		return rc;
 	}
 	r->retry_at = 0;
+	r->store_errors = 0;
+	emit_dangling(r, p);
 	runner_outcomes_clear(r);
 	for (size_t i = 0; i < p->nevents; i++) {
 		emit(r, &p->events[i]);
@@ -254,8 +289,10 @@ loop(struct runner *r)
 		now = job_now();
 		runner_check_timers(r, now);
 		runner_collect(r, now);
-		if (r->retry_at == 0 || now >= r->retry_at)
-			step(r);
+		if ((r->retry_at == 0 || now >= r->retry_at) &&
+		    (rc = step(r)) != 0 && r->o->once && r->nrunning == 0 &&
+		    r->store_errors >= ONCE_GIVE_UP)
+			return rc;
 		/* Not before what the handlers left in their groups is gone. */
 		if (r->stopping && r->nrunning == 0 && r->noutcomes == 0 &&
 		    r->nkills == 0)

@@ -207,6 +207,7 @@ runner_timeout(struct runner *r, job_time_t now)
 	    job_next_due_time(r->store, &when) == 0)
 		t = nearer(t, wake_for(r, when, now), now);
 	t = nearer(t, r->next_prune, now);	/* 0: none */
+	t = nearer(t, r->retry_at, now);	/* a step that failed */
 	if (r->others)
 		t = nearer(t, r->next_recover, now);
 	return t;

@@ -74,6 +74,7 @@ struct runner {
 	int done_since_prune;
 	job_time_t next_recover;
 	job_time_t retry_at;
+	unsigned store_errors;		/* failed steps in a row */
 };
 
 int runner_init(struct runner *r, job_store *store,

@@ -299,6 +299,19 @@ lmdb_count_add(struct store_txn *t, int state, int delta)
 	return 0;
 }
 
+/* Sets every count (a repair). */
+int
+lmdb_count_set(struct store_txn *t, const uint64_t counts[JOB_NSTATES])
+{
+	int rc;
+
+	if ((rc = load_meta(t)) != 0)
+		return rc;
+	memcpy(t->counts, counts, sizeof t->counts);
+	t->meta_dirty = 1;
+	return 0;
+}
+
 /* Index keys --------------------------------------------------------------- */
 
 static void

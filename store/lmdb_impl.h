@@ -163,5 +163,6 @@ void lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
     uint64_t id);
 int lmdb_add_pending(struct store_txn *t, const struct store_index *ix);
 int lmdb_count_add(struct store_txn *t, int state, int delta);
+int lmdb_count_set(struct store_txn *t, const uint64_t counts[JOB_NSTATES]);
 
 #endif

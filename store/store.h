@@ -117,6 +117,21 @@ int store_quarantine(struct store_txn *txn, uint64_t id);
 int store_purge(struct store_txn *txn, uint64_t id);
 
 /*
+ * Returns 1 if the indexes may name ids that have no record, or if the
+ * counts disagree with the indexes; 0 if neither; or an error.  Cheap:
+ * it compares the counts with the sizes of the databases.
+ */
+int store_needs_repair(struct store_txn *txn);
+
+/*
+ * Takes every id that an index names without a record out of every
+ * index, calling fn with each (a non-zero return stops it), then sets
+ * the counts from the indexes.  Slow: it walks every index.
+ */
+int store_repair(struct store_txn *txn, int (*fn)(uint64_t id, void *arg),
+    void *arg);
+
+/*
  * Sets *when to the earliest run_at of pending jobs not yet due.
  * Returns 0 or JOB_ENOJOB.
  */
