@@ -92,6 +92,20 @@ set_error(struct job *job, const char *text)
 	return job_strdup(&job->last_error, text);
 }
 
+/* Sets last_error to text (or none), noting output the log lost. */
+static int
+set_outcome_error(struct job *job, const struct job_outcome *o,
+    const char *text)
+{
+	char buf[640];
+
+	if (o->log_error == 0)
+		return set_error(job, text);
+	snprintf(buf, sizeof buf, "%s%s%s: %s", text ? text : "",
+	    text ? "; " : "", JOB_LOG_INCOMPLETE, job_strerror(o->log_error));
+	return set_error(job, buf);
+}
+
 /* Moves a recurring job on to its next run after a run ends. */
 static int
 next_run(struct job *job, job_time_t now, int failed)
@@ -152,21 +166,23 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		/* Due at once, but never before its time (claimed ahead). */
 		if (job->run_at < now)
 			job->run_at = now;
-		return set_error(job, "interrupted by executor shutdown");
+		return set_outcome_error(job, o,
+		    "interrupted by executor shutdown");
 	}
 	job->last_exit = o->error || o->signal > 0 ? -1 : o->exit_status;
 	job->last_signal = o->signal > 0 ? o->signal : -1;
 	if (!o->error && !o->timed_out && o->signal <= 0 &&
 	    o->exit_status == 0) {
 		plan_event(p, JOB_EV_DONE, job, o, now, NULL);
-		set_error(job, NULL);
+		if (set_outcome_error(job, o, NULL))
+			return ENOMEM;
 		if (job->name)
 			return next_run(job, now, 0);
 		job->state = JOB_DONE;
 		return 0;
 	}
 	describe(o, job->handler, text, sizeof text);
-	if (set_error(job, text))
+	if (set_outcome_error(job, o, text))
 		return ENOMEM;
 	if (o->timed_out)
 		plan_event(p, JOB_EV_TIMEOUT, job, o, now, text);

@@ -41,6 +41,9 @@ void job_guard_stop(struct job_guard *g);
 
 #define JOB_LOG_CAP ((off_t)1 << 20)	/* per job: newest output kept */
 
+/* How last_error and a log's header say that output was lost. */
+#define JOB_LOG_INCOMPLETE "output log incomplete"
+
 struct job_outlog {
 	int fd;
 	char path[4096];
@@ -48,13 +51,18 @@ struct job_outlog {
 	off_t header_at;	/* where this attempt's header starts */
 	uint32_t attempt;
 	job_time_t started;
+	int error;		/* why output was lost (an errno); 0: none */
 };
 
 /* Opens job id's log and writes the header of attempt. */
 int job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
     uint32_t attempt, job_time_t started);
 
-/* Appends handler output, trimming the log to its cap if need be. */
+/*
+ * Appends handler output, trimming the log to its cap if need be.  Once
+ * a write fails, output is dropped and log->error says why; the header's
+ * outcome will say that the output is incomplete.
+ */
 int job_outlog_write(struct job_outlog *log, const char *buf, size_t n);
 
 /* Completes the attempt's header with its outcome and closes the log. */
@@ -98,6 +106,7 @@ struct job_outcome {
 	job_time_t started;
 	job_time_t ended;
 	int removed;		/* removed while running: record nothing */
+	int log_error;		/* output lost for want of a log: errno */
 };
 
 /* Storage for the strings of one event of a plan. */

@@ -19,7 +19,7 @@
 
 #include "exec.h"
 
-#define OUTCOME_WIDTH 40
+#define OUTCOME_WIDTH 64
 
 static int
 write_all(int fd, const char *buf, size_t n)
@@ -38,17 +38,38 @@ write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
+/*
+ * The outcome as the header shows it: with a note when output was lost,
+ * and never wider than the header's room, so that rewriting the header
+ * in place overwrites no output (and, on a full disk, needs no block).
+ */
+static void
+header_outcome(const struct job_outlog *log, const char *outcome,
+    char *buf)
+{
+	int n = snprintf(buf, OUTCOME_WIDTH + 1, "%s", outcome);
+
+	if (log->error == 0 || strcmp(outcome, "running") == 0)
+		return;
+	n = snprintf(buf, OUTCOME_WIDTH + 1, "%s; %s: %s", outcome,
+	    JOB_LOG_INCOMPLETE, job_strerror(log->error));
+	if (n > OUTCOME_WIDTH)
+		snprintf(buf, OUTCOME_WIDTH + 1, "%s; %s", outcome,
+		    JOB_LOG_INCOMPLETE);
+}
+
 /* Formats the header line of the current attempt into line. */
 static size_t
 header_line(const struct job_outlog *log, const char *outcome, char *line,
     size_t size)
 {
-	char when[40];
+	char when[40], text[OUTCOME_WIDTH + 1];
 	int n;
 
 	job_time_format_utc(log->started, when, sizeof when);
+	header_outcome(log, outcome, text);
 	n = snprintf(line, size, "== attempt %" PRIu32 " at %s: %-*s==\n",
-	    log->attempt, when, OUTCOME_WIDTH, outcome);
+	    log->attempt, when, OUTCOME_WIDTH, text);
 	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
@@ -72,27 +93,27 @@ job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
 {
 	struct stat sb;
 
+	log->error = 0;
 	snprintf(log->path, sizeof log->path, "%s/%s/%" PRIu64, dir,
 	    JOB_LOG_DIR, id);
 	log->fd = open(log->path, O_WRONLY | O_CREAT | O_CLOEXEC,
 	    0600);
-	if (log->fd == -1)
-		return errno;
-	if (fstat(log->fd, &sb) == -1) {
-		close(log->fd);
-		log->fd = -1;
-		return errno;
-	}
 	/* No O_APPEND: Linux pwrite() would append the header rewrite. */
-	if (lseek(log->fd, 0, SEEK_END) == -1) {
-		close(log->fd);
+	if (log->fd == -1 || fstat(log->fd, &sb) == -1 ||
+	    lseek(log->fd, 0, SEEK_END) == -1) {
+		log->error = errno;
+		if (log->fd != -1)
+			close(log->fd);
 		log->fd = -1;
-		return errno;
+		return log->error;
 	}
 	log->size = sb.st_size;
 	log->attempt = attempt;
 	log->started = started;
-	return write_header(log, log->fd, "running");
+	/* A header that did not fit: its output is dropped, and noted. */
+	if ((log->error = write_header(log, log->fd, "running")) != 0)
+		log->size = sb.st_size;
+	return 0;
 }
 
 /*
@@ -187,10 +208,12 @@ job_outlog_write(struct job_outlog *log, const char *buf, size_t n)
 {
 	int rc;
 
-	if (log->fd == -1)
+	if (log->fd == -1 || log->error)
 		return 0;
-	if ((rc = write_all(log->fd, buf, n)) != 0)
+	if ((rc = write_all(log->fd, buf, n)) != 0) {
+		log->error = rc;	/* dropped from here on: a cut, noted */
 		return rc;
+	}
 	log->size += (off_t)n;
 	if (log->size > 2 * JOB_LOG_CAP)
 		return trim(log);

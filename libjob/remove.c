@@ -38,7 +38,7 @@ job_remove(job_store *store, uint64_t id, int force)
 	struct remove_arg r = { id, force };
 	int rc;
 
-	if ((rc = store_write(store->st, remove_fn, &r)) != 0)
+	if ((rc = store_write_freeing(store->st, remove_fn, &r)) != 0)
 		return rc;
 	job_log_remove(store->dir, id);
 	/* An executor running it sees it gone and stops its handler. */
@@ -131,7 +131,7 @@ job_remove_finished(job_store *store, int state, job_time_t before,
 	*removed = 0;
 	if (state != JOB_DONE && state != JOB_FAILED)
 		return JOB_EINVAL;
-	rc = store_write(store->st, remove_finished_fn, &f);
+	rc = store_write_freeing(store->st, remove_finished_fn, &f);
 	if (rc == 0) {
 		for (size_t i = 0; i < f.n; i++)
 			job_log_remove(store->dir, f.ids[i]);

@@ -25,7 +25,7 @@
 
 #define PRUNE_EVERY (60 * JOB_NSEC)
 #define RETRY_MAX (60 * JOB_NSEC)	/* longest wait after store errors */
-#define ONCE_GIVE_UP 5			/* --once: store errors in a row */
+#define ONCE_GIVE_UP 5			/* --once, stopping: errors in a row */
 
 static void
 emit(struct runner *r, const struct job_event *ev)
@@ -61,7 +61,9 @@ emit_dangling(struct runner *r, const struct job_txn_plan *p)
 /*
  * A step that failed is tried again after 1 s, then 2 s, 4 s, ... up to
  * a minute while it keeps failing (with --once, every second), each
- * failure logged once.
+ * failure logged once.  With --once, or once stopping, the loop gives
+ * up after ONCE_GIVE_UP in a row: its jobs left running are recovered
+ * as lost by the next executor.
  */
 static void
 step_failed(struct runner *r, int rc)
@@ -69,7 +71,8 @@ step_failed(struct runner *r, int rc)
 	job_time_t delay = JOB_NSEC;
 
 	emit_error(r, rc);
-	for (unsigned i = 0; !r->o->once && i < r->store_errors &&
+	for (unsigned i = 0; !r->o->once && !r->stopping &&
+	    i < r->store_errors &&
 	    delay < RETRY_MAX; i++)
 		delay *= 2;
 	r->store_errors++;
@@ -290,8 +293,8 @@ loop(struct runner *r)
 		runner_check_timers(r, now);
 		runner_collect(r, now);
 		if ((r->retry_at == 0 || now >= r->retry_at) &&
-		    (rc = step(r)) != 0 && r->o->once && r->nrunning == 0 &&
-		    r->store_errors >= ONCE_GIVE_UP)
+		    (rc = step(r)) != 0 && (r->o->once || r->stopping) &&
+		    r->nrunning == 0 && r->store_errors >= ONCE_GIVE_UP)
 			return rc;
 		/* Not before what the handlers left in their groups is gone. */
 		if (r->stopping && r->nrunning == 0 && r->noutcomes == 0 &&

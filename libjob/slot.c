@@ -32,6 +32,7 @@ new_outcome(struct runner *r, const struct slot *s, job_time_t now)
 	o->signal = -1;
 	o->started = s->started;
 	o->ended = now;
+	o->log_error = s->log.error;
 	r->errors[r->noutcomes][0] = 0;
 	r->noutcomes++;
 	return o;

@@ -110,7 +110,9 @@ store_write(struct store *st, int (*fn)(struct store_txn *, void *),
 		if ((rc = grow_map(st)) != 0)
 			return rc;
 	}
-	return map_err(rc);
+	if (rc == 0)
+		lmdb_reserve_keep(st);
+	return lmdb_write_error(st->dir, map_err(rc));
 }
 
 int
@@ -295,6 +297,18 @@ lmdb_count_add(struct store_txn *t, int state, int delta)
 	if ((rc = load_meta(t)) != 0)
 		return rc;
 	t->counts[state] += (uint64_t)(int64_t)delta;
+	t->meta_dirty = 1;
+	return 0;
+}
+
+/* Marks the meta record changed, so that the transaction commits it. */
+int
+lmdb_meta_touch(struct store_txn *t)
+{
+	int rc;
+
+	if ((rc = load_meta(t)) != 0)
+		return rc;
 	t->meta_dirty = 1;
 	return 0;
 }

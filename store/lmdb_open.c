@@ -266,7 +266,9 @@ lmdb_env_open(struct store *st, int write, int create)
 			return rc;
 		env_close(st);
 	}
-	return env_check(st, 0, create);
+	if ((rc = env_check(st, 0, create)) != 0)
+		return lmdb_write_error(st->dir, rc);
+	return 0;
 }
 
 int

@@ -56,6 +56,14 @@ int store_write(struct store *st, int (*fn)(struct store_txn *, void *),
     void *arg);
 
 /*
+ * store_write() for a change that frees space (removing jobs): on a
+ * full disk it may use the store's reserve, so that space can always be
+ * freed.
+ */
+int store_write_freeing(struct store *st,
+    int (*fn)(struct store_txn *, void *), void *arg);
+
+/*
  * Makes room in advance for a store_write() that adds about `bytes`, so
  * that a big one does not fill the map midway and run fn again.  Only a
  * hint: store_write() still grows the map when it must.
