@@ -83,6 +83,59 @@ test_missing(void)
 	    JOB_ENOSTORE, "a missing store is JOB_ENOSTORE");
 }
 
+/* Writes a file of n bytes of fill into dir, made first. */
+static void
+write_file(const char *dir, const char *name, size_t n, int fill)
+{
+	char path[600];
+	FILE *f;
+
+	mkdir(dir, 0700);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		putc(fill < 0 ? (int)(i * 7919 % 251) : fill, f);
+	fclose(f);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char path[600];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * What is not a job store is refused, with nothing created; an empty
+ * data file has no jobs, and reading it creates nothing either.
+ */
+static void
+test_not_a_store(void)
+{
+	char junk[512], empty[512];
+	job_store *s = NULL;
+
+	snprintf(junk, sizeof junk, "%s/junk", top);
+	snprintf(empty, sizeof empty, "%s/empty", top);
+	write_file(junk, "data.mdb", 20000, -1);
+	CHECK_INT(job_store_open(&s, junk, 0), JOB_ECORRUPT,
+	    "random bytes: corrupt, for reading");
+	CHECK_INT(job_store_open(&s, junk, JOB_STORE_CREATE), JOB_ECORRUPT,
+	    "and for writing");
+	CHECK(!exists(junk, "lock.mdb") && !exists(junk, "logs") &&
+	    !exists(junk, "wake"), "nothing created");
+	write_file(empty, "data.mdb", 0, 0);
+	CHECK_INT(job_store_open(&s, empty, 0), JOB_ENOSTORE,
+	    "an empty data file: no store yet");
+	CHECK(!exists(empty, "lock.mdb"), "nothing created");
+	CHECK_INT(job_store_open(&s, empty, JOB_STORE_CREATE), 0,
+	    "a writer makes it a store");
+	job_store_close(s);
+}
+
 static void
 test_order(void)
 {
@@ -719,6 +772,7 @@ main(void)
 	if (mkdtemp(top) == NULL)
 		return perror("mkdtemp"), 1;
 	test_missing();
+	test_not_a_store();
 	test_order();
 	test_same_time_ids();
 	test_ahead();
