@@ -207,6 +207,13 @@ void job_store_close(job_store *store);
 /* Returns the directory of an open store. */
 const char *job_store_dir(const job_store *store);
 
+/*
+ * Opens /dev/null on each of descriptors 0, 1 and 2 that is closed, so
+ * that no file opened later takes their place; job_store_open() calls it
+ * first.  Returns 0 or an errno.
+ */
+int job_std_fds_ensure(void);
+
 /* Enqueueing ---------------------------------------------------------------- */
 
 /*

@@ -20,7 +20,10 @@
 /* Set by cmd_init(): the program's name for messages. */
 extern const char *cmd_prog;
 
-/* Records the program name; call first in main. */
+/*
+ * Opens /dev/null on any of descriptors 0 to 2 that is closed (exit 1 if
+ * it cannot), and records the program name; call first in main.
+ */
 void cmd_init(const char *prog);
 
 /* "PROGRAM: message" on stderr. */

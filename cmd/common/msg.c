@@ -15,11 +15,16 @@ const char *cmd_prog = "job";
 void
 cmd_init(const char *prog)
 {
+	/* Before anything opens a file that could take 0, 1 or 2. */
+	int rc = job_std_fds_ensure();
 	const char *slash;
 
 	if (prog && *prog)
 		cmd_prog = (slash = strrchr(prog, '/')) ? slash + 1 : prog;
 	opterr = 0;	/* cmd_bad_option says it with the program's name */
+	if (rc)
+		cmd_die(EXIT_CANNOT, "cannot open /dev/null on a closed "
+		    "standard descriptor: %s", strerror(rc));
 }
 
 void
