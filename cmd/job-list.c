@@ -66,14 +66,14 @@ parse_states(const char *arg)
 	return states;
 }
 
-/* Writes the JSON lines held; returns 0 or EIO. */
+/* Writes the JSON lines held; returns 0 or the write's errno. */
 static int
 flush_json(struct list *l)
 {
 	if (l->out.len > 0)
 		fwrite(l->out.s, 1, l->out.len, stdout);
 	l->out.len = 0;
-	return ferror(stdout) ? EIO : 0;
+	return cmd_stdout_error();
 }
 
 /* Lines go out in blocks: a tenth of the writes of stdio's 4 KiB buffer. */
@@ -93,7 +93,16 @@ print_job(const struct job *job, void *arg)
 	if (l->json)
 		return print_json(l, job);
 	fmt_table(stdout, job);
-	return ferror(stdout) ? EIO : 0;
+	return cmd_stdout_error();
+}
+
+/* Exits for rc: a write error as such, else what the store said. */
+static _Noreturn void
+fail(int rc)
+{
+	if (cmd_stdout_error())
+		cmd_write_error(cmd_stdout_error());
+	cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 }
 
 static void
@@ -118,7 +127,7 @@ list_all(job_store *store, struct list *l)
 	if (rc == 0)
 		rc = flush_json(l);
 	if (rc)
-		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
+		fail(rc);
 	return l->corrupt;
 }
 
@@ -151,10 +160,13 @@ list_ids(job_store *store, char **ids, int n, struct list *l)
 			fmt_detail(stdout, &job);
 		}
 		job_free_fields(&job);
-		if (rc == ENOMEM)
-			cmd_die(EXIT_CANNOT, "out of memory");
+		if (rc == 0)
+			rc = cmd_stdout_error();
+		if (rc)
+			fail(rc);
 	}
-	flush_json(l);
+	if ((rc = flush_json(l)) != 0)
+		fail(rc);
 	return bad;
 }
 
@@ -194,9 +206,13 @@ show_log(job_store *store, const char *arg)
 			return 0;
 		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
 	}
-	fflush(stdout);
-	while ((n = read(fd, buf, sizeof buf)) > 0)
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		fwrite(buf, 1, (size_t)n, stdout);
+		if (cmd_stdout_error())
+			cmd_write_error(cmd_stdout_error());
+	}
+	if (n == -1)
+		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
 	close(fd);
 	return 0;
 }
@@ -224,6 +240,7 @@ main(int argc, char **argv)
 	job_store *store;
 
 	cmd_init(argv[0]);
+	cmd_sigpipe(0);
 	while ((opt = getopt_long(argc, argv, "+:as:q:cl:d:hV", longopts,
 	    NULL)) != -1)
 		switch (opt) {

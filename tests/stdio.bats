@@ -230,3 +230,161 @@ fresh() {
 		[ "$(job-list -l 2 | sed 1d)" = $'out\nerr' ]
 	done
 }
+
+# no_reader [ignore|block] CMD...: runs CMD with stdout a pipe whose
+# reader is gone, SIGPIPE inherited as the default, ignored or blocked;
+# sets status and stderr.
+no_reader() {
+	local how=default
+	case $1 in default|ignore|block) how=$1; shift ;; esac
+	status=0
+	perl -MPOSIX -e '
+		my $how = shift;
+		$SIG{PIPE} = "IGNORE" if $how eq "ignore";
+		sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGPIPE))
+		    if $how eq "block";
+		pipe(my $r, my $w) or die "pipe: $!";
+		close $r;
+		open(STDOUT, ">&", $w) or die "dup: $!";
+		close $w;
+		exec @ARGV or die "exec: $!"' "$how" "$@" 2>"$TMP/err" ||
+	    status=$?
+	stderr=$(<"$TMP/err")
+}
+
+# ten_jobs: jobs 1 to 10 in the store, each with a line of output in its log.
+ten_jobs() {
+	handler ok 'echo out'
+	seq 10 | job-add --each ok >/dev/null
+	job-run --once 2>/dev/null
+}
+
+@test "job-add, job-schedule, job-recur: the id cannot be written (>/dev/full): exit 1, the message says the job was added" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	handler ok 'exit 0'
+	local err=", but its id could not be written: No space left on device"
+	run --separate-stderr sh -c 'exec job-add ok a >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: job 1 added$err" ]
+	run --separate-stderr sh -c 'exec job-schedule --in 1h ok b >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-schedule: job 2 added$err" ]
+	run --separate-stderr sh -c 'exec job-recur --every 1h ok c >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-recur: job 3 added$err" ]
+	# The jobs are in the store, whole.
+	is_count 3 0 0 0
+	[ "$(jf 1 args)" = '["a"]' ]
+	[ "$(jf 2 args)" = '["b"]' ]
+	[ "$(jf 3 name)" = ok ]
+}
+
+@test "a retry with the same key or definition finds the job: the message says it was already there" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	handler ok 'exit 0'
+	local err=", but its id could not be written: No space left on device"
+	run --separate-stderr sh -c 'exec job-add -k K ok >/dev/full'
+	[ "$stderr" = "job-add: job 1 added$err" ]
+	run --separate-stderr sh -c 'exec job-add -k K ok >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: job 1 was already in the store$err" ]
+	run --separate-stderr job-add -k K ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	run --separate-stderr sh -c 'exec job-recur --every 1h ok >/dev/full'
+	[ "$stderr" = "job-recur: job 2 added$err" ]
+	run --separate-stderr sh -c 'exec job-recur --every 1h ok >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-recur: job 2 was already in the store$err" ]
+	is_count 2 0 0 0
+}
+
+@test "job-add --each: the ids cannot be written: exit 1, the message names the range of ids added" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	handler ok 'exit 0'
+	run --separate-stderr sh -c 'printf "a\nb\nc\n" | job-add --each ok >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: jobs 1-3 added, but their ids could not be written: No space left on device" ]
+	run --separate-stderr sh -c 'echo d | job-add --each ok >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: job 4 added, but its id could not be written: No space left on device" ]
+	# With a key, the job may have been there before: "in the store".
+	run --separate-stderr sh -c 'printf "e\nf\n" | job-add --each -k K ok >/dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: job 5 is in the store, but its id could not be written: No space left on device" ]
+	is_count 5 0 0 0
+	[ "$(jf 3 args)" = '["c"]' ]
+	# Empty input adds nothing and writes nothing: no error.
+	run --separate-stderr sh -c 'job-add --each ok </dev/null >/dev/full'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+}
+
+@test "a closed pipe after an add: the message, not a silent death by SIGPIPE" {
+	handler ok 'exit 0'
+	local err=", but its id could not be written: Broken pipe"
+	no_reader job-add ok
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: job 1 added$err" ]
+	no_reader job-schedule --in 1h ok
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-schedule: job 2 added$err" ]
+	no_reader job-recur --every 1h ok
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-recur: job 3 added$err" ]
+	seq 100000 >"$TMP/items"
+	no_reader job-add --each ok <"$TMP/items"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-add: jobs 4-100003 added, but their ids could not be written: Broken pipe" ]
+	is_count 100003 0 0 0
+}
+
+@test "job-add >&-: the id goes nowhere, exit 0" {
+	handler ok 'exit 0'
+	run --separate-stderr job-add ok >&-
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	is_count 1 0 0 0
+}
+
+@test "job-list to a closed pipe: a quiet end by SIGPIPE, whatever SIGPIPE was (default, ignored, blocked)" {
+	ten_jobs
+	local how args
+	for how in default ignore block; do
+		for args in "-a" "-a --json" "--json 1 2" "1 2" "-c" "-l 1"; do
+			echo "# SIGPIPE $how: job-list $args"
+			no_reader $how job-list $args
+			[ "$status" -eq 141 ]
+			[ "$stderr" = "" ]
+		done
+	done
+}
+
+@test "job-list --json | head -1: the first line, nothing on stderr, even with SIGPIPE ignored" {
+	handler ok 'exit 0'
+	seq 3000 | job-add --each ok >/dev/null
+	run --separate-stderr bash -c 'job-list --json | head -1'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[[ $output == '{"id":1,'* ]]
+	run --separate-stderr bash -c 'trap "" PIPE; job-list --json | head -1; exit "${PIPESTATUS[0]}"'
+	[ "$status" -eq 141 ]
+	[ "$stderr" = "" ]
+	[[ $output == '{"id":1,'* ]]
+	run --separate-stderr bash -c 'trap "" PIPE; job-list | head -1; exit "${PIPESTATUS[0]}"'
+	[ "$status" -eq 141 ]
+	[ "$stderr" = "" ]
+	[[ $output == '1      pending '* ]]
+}
+
+@test "job-list >/dev/full: exit 1, the real error named, never Input/output error" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	ten_jobs
+	local args
+	for args in "-a" "-a --json" "--json 1 2" "1 2" "-c" "-l 1"; do
+		echo "# job-list $args"
+		run --separate-stderr sh -c "exec job-list $args >/dev/full"
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "job-list: write error: No space left on device" ]
+	done
+}

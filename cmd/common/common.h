@@ -50,8 +50,43 @@ _Noreturn void cmd_help(const char *usage, const char *options);
 /* Prints the version on stdout and exits 0. */
 _Noreturn void cmd_version(void);
 
-/* Flushes stdout and exits 1 if anything could not be written. */
+/*
+ * Flushes and closes stdout; if anything could not be written, exits as
+ * cmd_write_error() does.
+ */
 void cmd_close_stdout(void);
+
+/*
+ * SIGPIPE for a command that changes the store (1): ignored, so that a
+ * closed pipe is a write error it reports, saying what it changed, not a
+ * silent death.  For one that only reads (0): the default, whatever was
+ * inherited, so that a closed pipe ends it quietly, as any filter.
+ */
+void cmd_sigpipe(int changes_store);
+
+/*
+ * Returns 0 if every write to stdout so far succeeded, else the errno of
+ * the first that failed.  Call it right after a write, while errno is
+ * still that write's.
+ */
+int cmd_stdout_error(void);
+
+/* Flushes and closes stdout; returns 0 or the errno of the failure. */
+int cmd_stdout_close(void);
+
+/*
+ * Exits for output that could not be written: quietly for a closed pipe
+ * (killed by SIGPIPE, as a filter is), else "write error: ..." and 1.
+ */
+_Noreturn void cmd_write_error(int err);
+
+/*
+ * Exits 1 saying that jobs first to last are in the store but their ids
+ * could not be written (err): added (existed 0), already there (1), or
+ * either (-1).
+ */
+_Noreturn void cmd_ids_unwritten(uint64_t first, uint64_t last,
+    int existed, int err);
 
 /* Argument parsers: exit 2 with a message naming what on bad input. */
 int64_t cmd_parse_int(const char *usage, const char *what, const char *s,
