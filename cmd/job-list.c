@@ -17,7 +17,8 @@ static const char usage[] =
     "[--handler handler]\n"
     "                [-q queue] [--name name]\n"
     "       job-list [--json] [-d dir] id ...\n"
-    "       job-list -c [-d dir]\n"
+    "       job-list -c [-d dir] [--handler handler] [-q queue] "
+    "[--name name]\n"
     "       job-list -l id [-d dir]";
 
 static const char help[] =
@@ -27,7 +28,8 @@ static const char help[] =
     "  -q, --queue Q          only jobs in queue Q\n"
     "      --name N           only the recurring job named N\n"
     "      --json             JSON Lines, one object per job\n"
-    "  -c, --count            one line 'STATE N' per state\n"
+    "  -c, --count            one line 'STATE N' per state (of the jobs\n"
+    "                         that -q, --handler and --name select)\n"
     "  -l, --log ID           the captured output of job ID\n"
     "  -d, --db DIR           store directory\n"
     "  -h, --help             this help\n"
@@ -170,17 +172,26 @@ list_ids(job_store *store, char **ids, int n, struct list *l)
 	return bad;
 }
 
+/*
+ * The counts of the jobs that pass -q, --handler and --name, in every
+ * state: without those, the store's own counts, at no cost per job.
+ */
 static int
-show_count(job_store *store)
+show_count(job_store *store, struct list *l)
 {
+	const struct job_filter *f = &l->filter;
 	uint64_t counts[JOB_NSTATES] = { 0 };
-	int rc;
+	int rc = 0;
 
-	if (store && (rc = job_count(store, counts)) != 0)
+	if (store && (f->handler || f->queue || f->name))
+		rc = job_count_matching(store, f, counts, report_corrupt, l);
+	else if (store)
+		rc = job_count(store, counts);
+	if (rc)
 		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 	for (int s = 0; s < JOB_NSTATES; s++)
 		printf("%s %" PRIu64 "\n", job_state_name(s), counts[s]);
-	return 0;
+	return l->corrupt;
 }
 
 static int
@@ -266,7 +277,7 @@ main(int argc, char **argv)
 		l.flush_at = FLUSH_AT;
 	store = cmd_store_open(db, 0);
 	if (count)
-		status = show_count(store);
+		status = show_count(store, &l);
 	else if (log)
 		status = show_log(store, log);
 	else if (optind < argc)

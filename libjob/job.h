@@ -296,6 +296,17 @@ int job_list(job_store *store, const struct job_filter *filter,
 /* Sets counts[state] for the four states. */
 int job_count(job_store *store, uint64_t counts[JOB_NSTATES]);
 
+/*
+ * Sets counts[state] for the four states, counting only the jobs that
+ * pass filter's handler, queue and name (its states are ignored; NULL
+ * counts every job), in one read transaction.  A corrupt record is
+ * passed to corrupt (if not NULL) with its id, and not counted.  Returns
+ * 0 or a store error.
+ */
+int job_count_matching(job_store *store, const struct job_filter *filter,
+    uint64_t counts[JOB_NSTATES], void (*corrupt)(uint64_t id, void *arg),
+    void *arg);
+
 /* Returns the path of job id's output log in buf (it may not exist). */
 int job_log_path(job_store *store, uint64_t id, char *buf, size_t size);
 
