@@ -252,6 +252,7 @@ main(int argc, char **argv)
 
 	cmd_init(argv[0]);
 	cmd_sigpipe(0);
+	fmt_use_locale();
 	while ((opt = getopt_long(argc, argv, "+:as:q:cl:d:hV", longopts,
 	    NULL)) != -1)
 		switch (opt) {

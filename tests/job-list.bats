@@ -37,11 +37,11 @@ ids() {
 @test "the table: a recurring job shows its name and schedule" {
 	handler ok 'exit 0'
 	job-recur --every 1h --at 2030-01-01T00:00:00Z --name nightly ok x
-	job-recur --cron '0 3 * * *' --name daily ok
+	job-recur --cron '0 3 * * *' --name d ok
 	run --separate-stderr job-list 2>&1
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1      pending default       0 2030-01-01T00:00:00Z      0/1      ok               nightly(every 1h)    x" ]
-	[[ ${lines[1]} == "2      pending default       0 "*"T03:00:00Z      0/1      ok               daily(cron 0 3 * * *)" ]]
+	[[ ${lines[1]} == "2      pending default       0 "*"T03:00:00Z      0/1      ok               d(cron 0 3 * * *)" ]]
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -228,7 +228,7 @@ last_error: null" ]
 	job-run --once 2>/dev/null
 	for id in 1 2 3 4; do
 		echo "# job $id"
-		[ "$(job-list "$id" | sed 's/: .*//')" = \
+		[ "$(job-list "$id" | sed 's/:.*//')" = \
 		    "$(job-list --json "$id" | grep -o '"[a-z_]*":' | tr -d '":')" ]
 	done
 	job-list --json 3 | grep -q '"runs":1,"failures":0}$'
