@@ -89,20 +89,21 @@ print_ids(const uint64_t *ids, size_t n)
 }
 
 /*
- * Prints the ids of the jobs added; if that fails, says which jobs are
- * in the store all the same.
+ * Prints the ids of the n > 0 jobs added, and frees them; if that fails,
+ * says which jobs are in the store all the same.
  */
 static void
-report_ids(const struct cmd_enqueue *e, const uint64_t *ids, size_t n)
+report_ids(const struct cmd_enqueue *e, uint64_t *ids, size_t n)
 {
+	uint64_t first = ids[0], last = ids[n - 1];
 	int rc;
 
 	cmd_sigpipe(1);
 	print_ids(ids, n);
+	free(ids);
 	/* With a key, the job may have been there before. */
 	if ((rc = cmd_stdout_close()) != 0)
-		cmd_ids_unwritten(ids[0], ids[n - 1], e->spec.key ? -1 : 0,
-		    rc);
+		cmd_ids_unwritten(first, last, e->spec.key ? -1 : 0, rc);
 }
 
 /* Adds one job per item, in one transaction, and prints their ids. */
@@ -131,13 +132,14 @@ add_each(struct cmd_enqueue *e, int sep)
 	job_store_close(store);
 	free(it.item);
 	free(it.buf);
+	if (rc || it.n == 0)
+		free(ids);
 	if (rc)
 		cmd_die(EXIT_CANNOT, "cannot add jobs: %s", job_strerror(rc));
 	if (it.n > 0)
 		report_ids(e, ids, it.n);
 	else
 		cmd_close_stdout();
-	free(ids);
 }
 
 int
