@@ -504,7 +504,8 @@ echo "$JOB_RUN_AT $JOB_ATTEMPT $(date +%s%N)" >>"$TMP/runs"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[0]} == "1 "*" tick(every 2s) "*x ]]
-	[[ ${lines[1]} == "2 "*" daily(cron 0 3 * * *)"* ]]
+	# 21 characters: cut to the column's 20, with a mark.
+	[[ ${lines[1]} == "2 "*" daily(cron 0 3 * * "?* ]]
 	[ "$(jf 1 name)" = tick ]
 	[ "$(jf 1 every)" = 2 ]
 	[ "$(jf 1 cron)" = null ]
