@@ -109,6 +109,15 @@ scheduled() {
 	scheduled @1 1970-01-01T00:00:01Z
 }
 
+@test "TIME: @-EPOCHSECONDS is a time before 1970, as GNU date reads it" {
+	handler ok 'exit 0'
+	scheduled @-1 1969-12-31T23:59:59Z
+	scheduled @-86400 1969-12-31T00:00:00Z
+	scheduled @-0 1970-01-01T00:00:00Z
+	scheduled @-9223372036 1677-09-21T00:12:44Z
+	[ "$(jf 1 run_at)" = 1969-12-31T23:59:59Z ]
+}
+
 @test "TIME: the epoch itself is a time like any other" {
 	handler ok 'exit 0'
 	scheduled @0 1970-01-01T00:00:00Z
@@ -215,7 +224,10 @@ scheduled() {
 	    tomorrow \
 	    '31 Feb' \
 	    @ \
-	    @-5 \
+	    @- \
+	    @--5 \
+	    @+5 \
+	    @-5x \
 	    @abc \
 	    @1.5 \
 	    @99999999999999999999 \
