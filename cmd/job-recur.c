@@ -159,6 +159,8 @@ main(int argc, char **argv)
 		}
 	}
 	apply(&e, &r);
+	if (e.spec.cron || r.next > 0)
+		cmd_check_tz();		/* cron and --next are local times */
 	/* The name defaults to the handler, checked as one by the finish. */
 	if (e.spec.name == NULL && optind < argc)
 		e.spec.name = argv[optind];

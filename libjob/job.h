@@ -165,6 +165,14 @@ int job_time_parse(const char *s, job_time_t *out);
  */
 int job_duration_parse(const char *s, job_time_t *out);
 
+/*
+ * Returns 1 if tz (the value of TZ, NULL for unset) names a time zone the
+ * C library knows: empty, a zone file under $TZDIR or /usr/share/zoneinfo
+ * or at an absolute path, or a POSIX TZ string, after an optional ':'.
+ * Returns 0 for any other value, which the C library takes as UTC.
+ */
+int job_tz_valid(const char *tz);
+
 /* Formats t as RFC 3339 UTC, "2026-12-01T10:00:00Z" (whole seconds).
  * Returns the length written, or 0 if buf is too small (32 bytes suffice). */
 size_t job_time_format_utc(job_time_t t, char *buf, size_t size);

@@ -396,3 +396,40 @@ scheduled() {
 	[[ $output == *--at* ]]
 	[[ $output == *--in* ]]
 }
+
+@test "an unknown TZ: a local --at is read as UTC, and a warning says so once" {
+	handler ok 'exit 0'
+	TZ=Mars/Base run --separate-stderr job-schedule --at '2026-12-01 10:00' ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[ "$stderr" = "job-schedule: TZ 'Mars/Base' is not a known time zone; using UTC" ]
+	[ "$(jf 1 run_at)" = 2026-12-01T10:00:00Z ]
+	TZ=:Nowhere/Else run --separate-stderr job-schedule --at 2026-12-01T10:00 ok
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "job-schedule: TZ ':Nowhere/Else' is not a known time zone; using UTC" ]
+}
+
+@test "an unknown TZ is not mentioned where no local time is computed" {
+	handler ok 'exit 0'
+	local a
+	for a in '--at 2026-12-01T10:00:00Z' '--at 2026-12-01T10:00:00+01:00' \
+	    '--at @1796119200' '--in 1h'; do
+		echo "# $a"
+		TZ=Mars/Base run --separate-stderr job-schedule $a ok
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+	done
+}
+
+@test "known TZ values give no warning: zones, POSIX strings, paths, empty" {
+	handler ok 'exit 0'
+	local tz
+	for tz in Europe/Berlin :Europe/Berlin Asia/Tokyo UTC '' JST-9 EST5EDT \
+	    'EST5EDT,M3.2.0,M11.1.0' 'CET-1CEST,M3.5.0,M10.5.0/3' '<+09>-9' \
+	    /usr/share/zoneinfo/Asia/Tokyo :/usr/share/zoneinfo/Asia/Tokyo; do
+		echo "# TZ='$tz'"
+		TZ=$tz run --separate-stderr job-schedule --at '2026-12-01 10:00' ok
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+	done
+}

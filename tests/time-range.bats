@@ -3,7 +3,8 @@
 # (1677-09-21 to 2262-04-11): every TIME and DURATION option refuses what
 # cannot be represented, exit 2 with a message that says so, and the
 # executor's own sums (deadlines, the grace) never wrap, so that nothing
-# ever runs or is killed early (SPEC "Enqueueing": "never a wrapped time").
+# ever runs or is killed early (SPEC "Enqueueing": "never a wrapped time");
+# and an unknown TZ, which the C library takes as UTC, is said once.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -171,4 +172,35 @@ wait'
 	[ "$(state 1)" = failed ]
 	[ "$(jf 1 last_error)" = "handler slow timeout" ]
 	[ "$(cat "$TMP/graced")" = graced ]
+}
+
+# --- TZ ---------------------------------------------------------------------
+
+@test "an unknown TZ: job-run says once that cron times are UTC, and runs as before" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	TZ=Mars/Base run --separate-stderr job-run --once
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[0]}" = "job-run: TZ 'Mars/Base' is not a known time zone; using UTC" ]
+	[ "$(grep -c 'TZ' <<<"$stderr")" = 1 ]
+	[ "$(state 1)" = done ]
+	TZ=Asia/Tokyo run --separate-stderr job-run --once
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+}
+
+@test "an unknown TZ: the job-list table says so once; --json and -c do not" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-add ok >/dev/null
+	TZ=Mars/Base run --separate-stderr job-list
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" = 2 ]
+	[ "$stderr" = "job-list: TZ 'Mars/Base' is not a known time zone; using UTC" ]
+	TZ=Mars/Base run --separate-stderr job-list --json
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	TZ=Mars/Base run --separate-stderr job-list -c
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 }

@@ -68,11 +68,36 @@ cmd_parse_in(const char *usage, const char *what, const char *s)
 	return t;
 }
 
+void
+cmd_check_tz(void)
+{
+	static int warned;
+	const char *tz = getenv("TZ");
+
+	if (warned || job_tz_valid(tz))
+		return;
+	warned = 1;
+	cmd_warn("TZ '%s' is not a known time zone; using UTC", tz);
+}
+
+/* Is s a local TIME: a date, then no Z and no offset after it? */
+static int
+is_local(const char *s)
+{
+	size_t n = strlen(s);
+
+	return *s != '@' && n > 10 && s[n - 1] != 'Z' && s[n - 1] != 'z' &&
+	    strpbrk(s + 10, "+-") == NULL;
+}
+
 job_time_t
 cmd_parse_time(const char *usage, const char *what, const char *s)
 {
 	job_time_t t;
 	int rc;
+
+	if (is_local(s))
+		cmd_check_tz();
 
 	if ((rc = job_time_parse(s, &t)) == JOB_ETIMERANGE ||
 	    rc == JOB_ETIMEGAP)

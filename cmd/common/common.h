@@ -63,6 +63,12 @@ job_time_t cmd_parse_time(const char *usage, const char *what,
 uint64_t cmd_parse_id(const char *s, int *ok);
 
 /*
+ * Warns, once per process, that TZ names no known zone and local times
+ * are UTC; for the commands that compute local times.
+ */
+void cmd_check_tz(void);
+
+/*
  * Checks the job a command line gives, as job_add() will, before the store
  * is opened: exit 2 with a message naming the option at fault.
  */

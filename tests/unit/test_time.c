@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "job.h"
@@ -507,6 +508,58 @@ test_time_add(void)
 }
 
 static void
+test_tz_valid(void)
+{
+	static const char *const good[] = {
+		"", ":", "UTC", "GMT", "Europe/Berlin", ":Europe/Berlin",
+		"Asia/Tokyo", "/usr/share/zoneinfo/Asia/Tokyo",
+		":/usr/share/zoneinfo/Asia/Tokyo", "JST-9", "EST5", "EST+5",
+		"EST5EDT", "EST5EDT4", "EST5EDT,M3.2.0,M11.1.0",
+		"CET-1CEST,M3.5.0,M10.5.0/3", "<+09>-9", "<-03>3",
+		"IST-5:30", "XXX-5:30:15", "NZST-12NZDT,M9.5.0,M4.1.0/3",
+		"WART4WARST,J1/0,J365/25", "AAA3BBB,0,365",
+		"EST5EDT,M3.2.0/-2,M11.1.0/167",
+	};
+	static const char *const bad[] = {
+		"Mars/Base", ":Mars/Base", "/nonexistent", ":/nonexistent",
+		"garbage", "JST", "Europe", "Europe/", "/etc/passwd",
+		"EST5EDT,M3.2.0", "EST5EDT,M13.2.0,M11.1.0",
+		"EST5EDT,M3.6.0,M11.1.0", "EST5EDT,M3.2.7,M11.1.0",
+		"EST5x", "EST25", "<+9>-9", "<+09-9", "EST5EDT,J366,J1",
+		"EST5EDT,M3.2.0/168,M11.1.0", "EST5:60", "EST5EDT,", "::UTC",
+		"EST 5", "utc",
+	};
+	char what[160], dir[] = "/tmp/test_tz.XXXXXX", path[256];
+	FILE *f;
+
+	CHECK_INT(job_tz_valid(NULL), 1, "TZ unset is valid");
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(what, sizeof(what), "TZ '%s' valid", good[i]);
+		CHECK_INT(job_tz_valid(good[i]), 1, what);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(what, sizeof(what), "TZ '%s' not valid", bad[i]);
+		CHECK_INT(job_tz_valid(bad[i]), 0, what);
+	}
+	/* A zone of $TZDIR, and only there. */
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/Mars", dir);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("TZif2", f);
+		fclose(f);
+	}
+	setenv("TZDIR", dir, 1);
+	CHECK_INT(job_tz_valid("Mars"), 1, "TZ 'Mars' valid under its TZDIR");
+	CHECK_INT(job_tz_valid("Europe/Berlin"), 0,
+	    "TZ 'Europe/Berlin' not under that TZDIR");
+	unsetenv("TZDIR");
+	CHECK_INT(job_tz_valid("Mars"), 0, "TZ 'Mars' not valid without it");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
 test_names(void)
 {
 	static const char *const good[] = {
@@ -547,6 +600,7 @@ main(void)
 	test_format_small();
 	test_round_trip();
 	test_time_add();
+	test_tz_valid();
 	test_names();
 	return check_done();
 }
