@@ -433,3 +433,85 @@ scheduled() {
 		[ "$stderr" = "" ]
 	done
 }
+
+# key N: a key of N bytes (a different one for each N).
+key() {
+	printf "k%0$(($1 - 1))d" "$1"
+}
+
+@test "-k: keys of 511, 512 and 4000 bytes are added once, found again, and freed by job-rm" {
+	handler ok 'exit 0'
+	local n id k
+	for n in 511 512 4000 65536; do
+		echo "# $n bytes"
+		k=$(key $n)
+		[ "${#k}" = $n ]
+		run --separate-stderr job-schedule -k "$k" --in 1h ok
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		id=$output
+		[ "$(jf "$id" key)" = "$k" ]
+		snap
+		run --separate-stderr job-schedule -k "$k" --in 2h ok other
+		[ "$status" -eq 0 ]
+		[ "$output" = "$id" ]
+		[ "$stderr" = "" ]
+		run --separate-stderr job-add -k "$k" ok
+		[ "$output" = "$id" ]
+		unchanged
+	done
+	# Keys that differ in their last byte only are two keys.
+	k=$(key 4000)
+	run --separate-stderr job-schedule -k "${k%?}x" --in 1h ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+	for id in 1 2 3 4 5; do
+		job-rm "$id"
+	done
+	[ "$(job-list -a --json)" = "" ]
+	run --separate-stderr job-schedule -k "$k" --in 1h ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 6 ]
+	run --separate-stderr job-schedule -k "$(key 512)" --in 1h ok
+	[ "$output" = 7 ]
+}
+
+@test "-k: a key of more than 65536 bytes is exit 2, saying so, nothing created" {
+	handler ok 'exit 0'
+	rejected job-schedule -k "$(key 65537)" --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: -k: key too long (at most 65536 bytes)" ]
+	[ ! -e "$JOB_DB" ]
+}
+
+@test "arguments past execve's limits are exit 2, saying so, nothing created" {
+	handler ok 'exit 0'
+	local big msg
+	msg="arguments too long (each at most 131071 bytes; together at most 1048576 bytes, one more each, and 65536 arguments)"
+	# One longer than 131071 bytes cannot reach a command at all (E2BIG).
+	big=$(head -c 131071 /dev/zero | tr '\0' a)
+	rejected job-schedule --in 1h ok "$big" "$big" "$big" "$big" "$big" \
+	    "$big" "$big" "$big" x
+	[ "${stderr_lines[0]}" = "job-schedule: $msg" ]
+	rejected job-add ok "$big" "$big" "$big" "$big" "$big" "$big" "$big" \
+	    "$big" x
+	[ "${stderr_lines[0]}" = "job-add: $msg" ]
+	rejected job-recur --every 1h ok $(seq 65537)
+	[ "${stderr_lines[0]}" = "job-recur: $msg" ]
+	[ ! -e "$JOB_DB" ]
+	run --separate-stderr job-add ok "$big" "$big" "$big" "$big" "$big" \
+	    "$big" "$big" "$big"
+	[ "$status" -eq 0 ]
+	run --separate-stderr job-add ok $(seq 65536)
+	[ "$status" -eq 0 ]
+}
+
+@test "an argument of 131071 bytes, the most execve takes, reaches the handler whole" {
+	handler count 'printf %s "$1" | wc -c >"$JOB_DB/../len"'
+	local big
+	big=$(head -c 131071 /dev/zero | tr '\0' a)
+	run --separate-stderr job-schedule --at @0 count "$big"
+	[ "$status" -eq 0 ]
+	once
+	[ "$(state 1)" = done ]
+	[ "$(cat "$TMP/len")" = 131071 ]
+}
