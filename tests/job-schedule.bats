@@ -515,3 +515,18 @@ key() {
 	[ "$(state 1)" = done ]
 	[ "$(cat "$TMP/len")" = 131071 ]
 }
+
+@test "a bad number gives its option's range" {
+	seed
+	rejected job-schedule -p x --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: invalid priority: 'x' (an integer from -2147483648 to 2147483647)" ]
+	rejected job-schedule -p 2147483648 --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: invalid priority: '2147483648' (an integer from -2147483648 to 2147483647)" ]
+	rejected job-schedule -r -1 --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: invalid retries: '-1' (an integer from 0 to 1000000)" ]
+	rejected job-recur --every 1h --next 0
+	[ "${stderr_lines[0]}" = "job-recur: invalid count: '0' (an integer from 1 to 100000)" ]
+	rejected job-run -j 1025
+	[ "${stderr_lines[0]}" = "job-run: invalid job count: '1025' (an integer from 1 to 1024)" ]
+	unchanged
+}
