@@ -46,6 +46,8 @@ print_next(const struct job_spec *spec, const struct recur_opts *r)
 	if ((times = calloc((size_t)r->next, sizeof *times)) == NULL)
 		cmd_die(EXIT_CANNOT, "out of memory");
 	rc = job_recur_preview(spec, from, times, (size_t)r->next);
+	if (rc)
+		free(times);
 	if (rc == JOB_ETIMERANGE) {
 		job_time_format_utc(JOB_TIME_MAX, buf, sizeof buf);
 		cmd_usage_error(usage, "--next %ld: out of range: a run time "
