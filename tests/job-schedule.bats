@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # job-schedule.bats: enqueueing a job to run at a time (SPEC
 # "Enqueueing"), the TIME and DURATION forms, and the bad ones it must
-# refuse without touching the store.
+# refuse without touching the store; the shared limits of keys, arguments
+# and numbers; and an unknown TZ.
 
 bats_require_minimum_version 1.5.0
 load helper
