@@ -121,6 +121,8 @@ list_all(job_store *store, struct list *l)
 {
 	int rc;
 
+	if (!l->json)
+		cmd_check_tz();		/* the table shows local times */
 	if (!l->json && isatty(STDOUT_FILENO))
 		fmt_table_header(stdout);
 	if (store == NULL)

@@ -89,6 +89,8 @@ job_list(job_store *store, const struct job_filter *filter,
 	struct job_filter none = { 0 };
 	struct list_arg l = { filter ? filter : &none, fn, corrupt, arg };
 
+	if (store == NULL || fn == NULL)
+		return JOB_EINVAL;
 	return store_read(store->st, list_fn, &l);
 }
 

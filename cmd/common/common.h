@@ -93,9 +93,24 @@ int64_t cmd_parse_int(const char *usage, const char *what, const char *s,
     int64_t min, int64_t max);
 job_time_t cmd_parse_duration(const char *usage, const char *what,
     const char *s);
+/* Now plus a DURATION (--in). */
+job_time_t cmd_parse_in(const char *usage, const char *what,
+    const char *s);
 job_time_t cmd_parse_time(const char *usage, const char *what,
     const char *s);
 uint64_t cmd_parse_id(const char *s, int *ok);
+
+/*
+ * Warns, once per process, that TZ names no known zone and local times
+ * are UTC; for the commands that compute local times.
+ */
+void cmd_check_tz(void);
+
+/*
+ * Checks the job a command line gives, as job_add() will, before the store
+ * is opened: exit 2 with a message naming the option at fault.
+ */
+void cmd_check_spec(const char *usage, const struct job_spec *spec);
 
 /* Resolves -d / $JOB_DB into buf, or exits 1. */
 void cmd_store_path(const char *dir, char *buf, size_t size);

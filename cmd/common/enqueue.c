@@ -139,6 +139,7 @@ cmd_enqueue_finish(struct cmd_enqueue *e, int argc, char **argv,
 		e->spec.payload = e->payload;
 		e->spec.has_payload = 1;
 	}
+	cmd_check_spec(usage, &e->spec);
 }
 
 void
