@@ -209,6 +209,7 @@ main(int argc, char **argv)
 		    job_strerror(rc));
 	o.handlers = dir;
 	o.queues = queues;
+	cmd_check_tz();		/* the next times of --cron jobs are local */
 	store = cmd_store_open(db, 1);
 	rc = job_run(store, &o);
 	job_store_close(store);

@@ -117,9 +117,8 @@ next_run(struct job *job, job_time_t now, int failed)
 		job->failures++;
 	job->attempts = 0;
 	job->uncharged = 0;
-	if ((rc = job_recur_next(job, now, &job->sched_at)) != 0)
+	if ((rc = job_recur_advance(job, now)) != 0)
 		return rc;
-	job->run_at = job->sched_at + job_random_delay(job->jitter);
 	job->state = JOB_PENDING;
 	return 0;
 }
@@ -132,7 +131,7 @@ record_failure(struct job_txn_plan *p, struct job *job,
 	uint32_t charged = job->attempts - job->uncharged;
 	job_time_t retry_at, next;
 
-	retry_at = now + job_backoff(charged);
+	retry_at = job_time_add_sat(now, job_backoff(charged));
 	if (job->name && job_recur_next(job, now, &next) == 0 &&
 	    retry_at >= next)
 		charged = job->max_attempts;	/* never delay the next run */
@@ -230,7 +229,8 @@ static int
 missed(const struct job *job, job_time_t now)
 {
 	return job->name && job->catchup == JOB_CATCHUP_SKIP &&
-	    job->attempts == 0 && now > job->run_at + SKIP_LATE;
+	    job->attempts == 0 &&
+	    now > job_time_add_sat(job->run_at, SKIP_LATE);
 }
 
 static int
@@ -244,10 +244,7 @@ claim_change(struct job *job, void *arg)
 		return JOB_ECORRUPT;	/* an index out of step */
 	if (missed(job, a->now)) {
 		a->skipped = 1;
-		if ((rc = job_recur_next(job, a->now, &job->sched_at)) != 0)
-			return rc;
-		job->run_at = job->sched_at + job_random_delay(job->jitter);
-		return 0;
+		return job_recur_advance(job, a->now);
 	}
 	job->state = JOB_RUNNING;
 	job->owner = p->owner;

@@ -107,9 +107,11 @@ job_list(job_store *store, const struct job_filter *filter,
     void (*corrupt)(uint64_t, void *), void *arg)
 {
 	struct job_filter none = { 0 };
-	struct list_arg l = { filter ? filter : &none, fn, corrupt, arg,
-		{ 0 }, 0 };
+	struct list_arg l = { .filter = filter ? filter : &none, .fn = fn,
+		.corrupt = corrupt, .arg = arg };
 
+	if (store == NULL || fn == NULL)
+		return JOB_EINVAL;
 	return store_read(store->st, list_fn, &l);
 }
 
@@ -123,6 +125,60 @@ int
 job_count(job_store *store, uint64_t counts[JOB_NSTATES])
 {
 	return store_read(store->st, count_fn, counts);
+}
+
+struct match_count {
+	struct job_filter filter;	/* every state */
+	uint64_t *counts;
+	void (*corrupt)(uint64_t, void *);
+	void *arg;
+};
+
+static int
+count_one(const struct job *job, void *arg)
+{
+	struct match_count *m = arg;
+
+	m->counts[job->state]++;
+	return 0;
+}
+
+static void
+count_corrupt(uint64_t id, void *arg)
+{
+	struct match_count *m = arg;
+
+	if (m->corrupt)
+		m->corrupt(id, m->arg);
+}
+
+static int
+match_count_fn(struct store_txn *txn, void *arg)
+{
+	struct match_count *m = arg;
+	struct list_arg l = { .filter = &m->filter, .fn = count_one,
+		.corrupt = count_corrupt, .arg = m };
+
+	for (int s = 0; s < JOB_NSTATES; s++)
+		m->counts[s] = 0;
+	return store_each(txn, 0, each_fn, &l);
+}
+
+/*
+ * Unlike job_count(), it reads every record: the store keeps counts by
+ * state only.
+ */
+int
+job_count_matching(job_store *store, const struct job_filter *filter,
+    uint64_t counts[JOB_NSTATES], void (*corrupt)(uint64_t id, void *arg),
+    void *arg)
+{
+	struct match_count m = { { 0 }, counts, corrupt, arg };
+
+	if (filter)
+		m.filter = *filter;
+	m.filter.states = (1u << JOB_NSTATES) - 1;
+	return store_read(store->st, match_count_fn, &m);
 }
 
 int

@@ -119,9 +119,8 @@ lose_change(struct job *job, void *arg)
 		job->runs++;
 		job->failures++;
 		job->attempts = job->uncharged = 0;
-		if (job_recur_next(job, a->now, &job->sched_at) != 0)
+		if (job_recur_advance(job, a->now) != 0)
 			return JOB_EBADCRON;
-		job->run_at = job->sched_at + job_random_delay(job->jitter);
 		return 0;
 	}
 	job->state = JOB_FAILED;

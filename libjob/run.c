@@ -98,7 +98,7 @@ plan_prune(struct runner *r, job_time_t now)
 	r->next_prune = 0;
 	if (job_oldest_done(r->store, &oldest) != 0)
 		return;
-	r->next_prune = oldest + r->o->keep;
+	r->next_prune = job_time_add_sat(oldest, r->o->keep);
 	if (r->next_prune < now + PRUNE_EVERY)
 		r->next_prune = now + PRUNE_EVERY;
 }
@@ -111,7 +111,8 @@ prune(struct runner *r, job_time_t now)
 	uint64_t n;
 	int rc;
 
-	rc = job_remove_finished(r->store, JOB_DONE, now - r->o->keep, &n);
+	rc = job_remove_finished(r->store, JOB_DONE,
+	    job_time_add_sat(now, -r->o->keep), &n);
 	plan_prune(r, now);
 	if (rc)
 		emit_error(r, rc);
@@ -319,10 +320,14 @@ loop(struct runner *r)
 int
 job_run(job_store *store, const struct job_run_options *opts)
 {
+	struct job_run_config cfg;
 	struct runner r;
 	int rc;
 
-	if ((rc = runner_init(&r, store, opts)) != 0)
+	if (store == NULL)
+		return JOB_EINVAL;
+	if ((rc = job_run_config(&cfg, opts)) != 0 ||
+	    (rc = runner_init(&r, store, &cfg.o)) != 0)
 		return rc;
 	recover(&r, job_now());
 	prune(&r, job_now());

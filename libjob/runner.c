@@ -170,7 +170,7 @@ runner_due(struct runner *r)
 static job_time_t
 wake_for(struct runner *r, job_time_t when, job_time_t now)
 {
-	if (when - r->plan.ahead > now)
+	if (when > now + r->plan.ahead)		/* when - ahead may wrap */
 		return when - r->plan.ahead;
 	return when > now ? when : now;
 }

@@ -108,7 +108,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 	}
 	job_guard_add(&r->guard, s->child.pid);
 	if (s->job.timeout > 0)
-		s->deadline = s->started + s->job.timeout;
+		s->deadline = job_time_add_sat(s->started, s->job.timeout);
 	if (!s->ahead)
 		announce(r, s);
 }
@@ -271,7 +271,7 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 {
 	kill(-s->child.pid, sig);
 	if (sig == SIGTERM && s->kill_at == 0)
-		s->kill_at = job_now() + r->o->grace;
+		s->kill_at = job_time_add_sat(job_now(), r->o->grace);
 }
 
 /*

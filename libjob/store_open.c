@@ -75,6 +75,8 @@ job_store_open(job_store **out, const char *dir, int flags)
 	job_store *s;
 	int rc, create = flags & JOB_STORE_CREATE;
 
+	if ((rc = job_std_fds_ensure()) != 0)
+		return rc;
 	if (strlen(dir) > 4000)
 		return ENAMETOOLONG;
 	if ((rc = create ? make_dirs(dir) : check_dir(dir)) != 0)

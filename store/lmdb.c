@@ -6,7 +6,7 @@
  *   jobs      id -> encoded record
  *   waiting   run_at, id -> priority, queue  (pending, not yet due)
  *   ready     queue NUL ~priority run_at id -> ""  (pending and due)
- *   keys      idempotency key -> id
+ *   keys      idempotency key (SHA-256 if long) -> id
  *   names     recurring name -> id
  *   finished  state finished_at id -> ""  (done and failed)
  *   running   id -> owner
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "lmdb_impl.h"
+#include "sha256.h"
 
 static int save_meta(struct store_txn *t);
 static void puts_close(struct store_txn *t);
@@ -442,22 +443,40 @@ same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/*
+ * The index key of an idempotency key or a name: the string itself when
+ * LMDB can hold it (so stores written before read the same), else a NUL
+ * byte and the string's SHA-256, which no string can equal: none starts
+ * with NUL.  The string itself stays in the record.
+ */
+static MDB_val
+unique_key(const char *s, unsigned char hash[1 + SHA256_LEN])
+{
+	size_t n = strlen(s);
+
+	if (n <= KEY_MAX)
+		return val(s, n);
+	hash[0] = 0;
+	store_sha256(s, n, hash + 1);
+	return val(hash, 1 + SHA256_LEN);
+}
+
 /* Points name index db at id for s, removing old's entry if it differs. */
 static int
 move_unique(struct store_txn *t, int db, const char *was, const char *s,
     uint64_t id)
 {
-	unsigned char k[8];
+	unsigned char k[8], hash[1 + SHA256_LEN];
 	int rc;
 
 	if (same_str(was, s))
 		return 0;
-	if (was && (rc = db_del(t, db, str_val(was))) != 0)
+	if (was && (rc = db_del(t, db, unique_key(was, hash))) != 0)
 		return rc;
 	if (s == NULL || *s == 0)
 		return 0;
 	put_u64(k, id);
-	return lmdb_put(t, db, str_val(s), val(k, 8));
+	return lmdb_put(t, db, unique_key(s, hash), val(k, 8));
 }
 
 /* Records ------------------------------------------------------------------- */
@@ -537,12 +556,13 @@ store_del(struct store_txn *t, const struct store_index *ix)
 static int
 find_unique(struct store_txn *t, int db, const char *s, uint64_t *id)
 {
+	unsigned char hash[1 + SHA256_LEN];
 	MDB_val v;
 	int rc;
 
 	if (*s == 0)
 		return JOB_ENOJOB;
-	if ((rc = db_get(t, db, str_val(s), &v)) != 0)
+	if ((rc = db_get(t, db, unique_key(s, hash), &v)) != 0)
 		return rc;
 	if (v.mv_size != 8)
 		return JOB_ECORRUPT;
