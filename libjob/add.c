@@ -103,19 +103,6 @@ spec_time(const struct job_spec *spec, job_time_t now)
 	return spec->has_run_at ? spec->run_at : now;
 }
 
-/* job_save() for a new job, encoded into rec: no allocation per job. */
-static int
-save_new(struct store_txn *txn, struct job_buf *rec, const struct job *job)
-{
-	struct store_index ix;
-	int rc;
-
-	if ((rc = job_encode_buf(job, rec)) != 0)
-		return rc;
-	job_index_of(job, &ix);
-	return store_put(txn, NULL, &ix, rec->p, rec->len);
-}
-
 static int
 add_new(struct store_txn *txn, const struct job_spec *spec,
     struct job_buf *rec, uint64_t *id)
@@ -134,7 +121,7 @@ add_new(struct store_txn *txn, const struct job_spec *spec,
 	if (rc == 0)
 		rc = store_next_id(txn, &job.id);
 	if (rc == 0)
-		rc = save_new(txn, rec, &job);
+		rc = job_save_into(txn, NULL, &job, rec);
 	*id = job.id;
 	return rc;
 }
@@ -145,9 +132,28 @@ same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* Does job, as stored in txn, hold the payload of def? */
+static int
+same_payload(struct store_txn *txn, const struct job *job,
+    const struct job *def)
+{
+	const void *p = job->payload;
+	size_t len = job->payload_len;
+
+	if (job->has_payload != def->has_payload || len != def->payload_len)
+		return 0;
+	if (len == 0)
+		return 1;
+	if (job_payload_apart(job) &&
+	    store_payload_get(txn, job->id, &p, &len) != 0)
+		return 0;	/* unreadable: a replace puts it right */
+	return len == def->payload_len && memcmp(p, def->payload, len) == 0;
+}
+
 /* Is job's recurring definition the one spec gives? */
 static int
-same_definition(const struct job *job, const struct job *def)
+same_definition(struct store_txn *txn, const struct job *job,
+    const struct job *def)
 {
 	if (!same_str(job->handler, def->handler) ||
 	    !same_str(job->queue, def->queue) ||
@@ -155,24 +161,27 @@ same_definition(const struct job *job, const struct job *def)
 	    job->every != def->every || job->priority != def->priority ||
 	    job->max_attempts != def->max_attempts ||
 	    job->timeout != def->timeout || job->catchup != def->catchup ||
-	    job->jitter != def->jitter || job->has_payload != def->has_payload ||
-	    job->payload_len != def->payload_len)
+	    job->jitter != def->jitter)
 		return 0;
 	for (size_t i = 0; i < job->nargs; i++)
 		if (strcmp(job->args[i], def->args[i]) != 0)
 			return 0;
-	return job->payload_len == 0 ||
-	    memcmp(job->payload, def->payload, job->payload_len) == 0;
+	return same_payload(txn, job, def);
 }
 
-/* Gives job the definition of def, keeping id, counts and state. */
+/*
+ * Gives job the definition of def, keeping id, counts and state.  The
+ * old payload goes: def's, if any, is saved apart with the record.
+ */
 static int
-redefine(struct job *job, const struct job *def, job_time_t at)
+redefine(struct store_txn *txn, struct job *job, const struct job *def,
+    job_time_t at)
 {
 	struct job merged;
 	int rc;
 
-	if ((rc = job_copy(&merged, def)) != 0)
+	if ((rc = store_payload_del(txn, job->id)) != 0 ||
+	    (rc = job_copy(&merged, def)) != 0)
 		return rc;
 	merged.id = job->id;
 	merged.state = job->state;
@@ -200,6 +209,7 @@ redefine(struct job *job, const struct job *def, job_time_t at)
 }
 
 struct recur_arg {
+	struct store_txn *txn;
 	const struct job_spec *spec;
 	job_time_t now;
 	int existed;
@@ -212,20 +222,21 @@ recur_change(struct job *job, void *arg)
 {
 	struct recur_arg *a = arg;
 
-	if (same_definition(job, &a->def)) {
+	if (same_definition(a->txn, job, &a->def)) {
 		a->existed = 1;
 		return JOB_UNCHANGED;
 	}
 	if (!a->spec->replace)
 		return JOB_ECONFLICT;
-	return redefine(job, &a->def, spec_time(a->spec, a->now));
+	return redefine(a->txn, job, &a->def, spec_time(a->spec, a->now));
 }
 
 static int
 add_recurring(struct store_txn *txn, const struct job_spec *spec,
     uint64_t existing, uint64_t *id, int *existed)
 {
-	struct recur_arg a = { .spec = spec, .now = store_txn_now(txn) };
+	struct recur_arg a = { .txn = txn, .spec = spec,
+		.now = store_txn_now(txn) };
 	int rc;
 
 	job_init(&a.def);

@@ -38,7 +38,8 @@ enum ftype {
 	F_INT,			/* int in [min, max] */
 	F_STR,			/* char *, text string */
 	F_ARGS,			/* args, nargs: array of byte strings */
-	F_PAYLOAD		/* payload, payload_len, has_payload */
+	F_PAYLOAD,		/* payload, payload_len, has_payload */
+	F_PAYLEN		/* payload_len of a payload kept apart */
 };
 
 struct field {
@@ -88,6 +89,7 @@ static const struct field fields[] = {
 	[28] = U64(runs),
 	[29] = U64(failures),
 	[30] = U64(owner),
+	[31] = { F_PAYLEN, 0, 0, 0, 0 },
 };
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -246,7 +248,10 @@ present(const struct job *job, const struct field *f)
 	case F_ARGS:
 		return job->nargs > 0;
 	case F_PAYLOAD:
-		return job->has_payload || job->payload != NULL;
+		return job->payload != NULL ||
+		    (job->has_payload && job->payload_len == 0);
+	case F_PAYLEN:
+		return job_payload_apart(job);
 	default:
 		return false;
 	}
@@ -292,6 +297,9 @@ put_entry(struct job_buf *b, const struct job *job, size_t key,
 		return put_args(b, job);
 	case F_PAYLOAD:
 		return put_str(b, H_BYTES, job->payload, job->payload_len);
+	case F_PAYLEN:
+		put_head(b, H_UINT, job->payload_len);
+		return 0;
 	default:
 		return 0;
 	}
@@ -630,6 +638,8 @@ get_payload(struct dec *d, struct job *job)
 	if (d->kind != T_BYTES)
 		return JOB_ECORRUPT;
 	/* Never NULL, even when empty: has_payload says it is there. */
+	if (job->has_payload)
+		return JOB_ECORRUPT;	/* also kept apart */
 	if ((job->payload = malloc(len > 0 ? len : 1)) == NULL)
 		return ENOMEM;
 	if (len > 0)
@@ -676,6 +686,14 @@ get_field(struct dec *d, struct job *job, const struct field *f)
 		return get_args(d, job);
 	case F_PAYLOAD:
 		return get_payload(d, job);
+	case F_PAYLEN:
+		/* Apart, and not both ways: its bytes are not loaded here. */
+		if (d->kind != T_UINT || d->val == 0 || d->val > SIZE_MAX ||
+		    job->payload != NULL)
+			return JOB_ECORRUPT;
+		job->payload_len = (size_t)d->val;
+		job->has_payload = 1;
+		return 0;
 	default:
 		return JOB_ECORRUPT;
 	}

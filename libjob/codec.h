@@ -10,6 +10,18 @@
 #include "job.h"
 
 /*
+ * Is job's payload kept apart from its record (in the store's payloads,
+ * not loaded): has one of some bytes, but not the bytes?  A record
+ * written before payloads were kept apart holds its payload inline.
+ */
+static inline int
+job_payload_apart(const struct job *job)
+{
+	return job->has_payload && job->payload == NULL &&
+	    job->payload_len > 0;
+}
+
+/*
  * Encodes job into a malloc'd buffer *buf of *len bytes.  Returns 0 or
  * ENOMEM.
  */

@@ -25,6 +25,18 @@ int job_load(struct store_txn *txn, uint64_t id, struct job *job);
 int job_save(struct store_txn *txn, const struct store_index *old,
     const struct job *job);
 
+/* job_save() encoding into rec, a buffer reused from job to job. */
+struct job_buf;
+int job_save_into(struct store_txn *txn, const struct store_index *old,
+    const struct job *job, struct job_buf *rec);
+
+/*
+ * Loads the payload that job keeps apart in the store into job->payload
+ * (nothing to do for one in memory or none).  A payload the record
+ * names but the store lacks is JOB_ECORRUPT.
+ */
+int job_load_payload(struct store_txn *txn, struct job *job);
+
 /* What a change function of job_update() returns to save nothing. */
 #define JOB_UNCHANGED 1000000
 

@@ -15,7 +15,7 @@
 #define JOB_VERSION "0.1.0"
 
 /* Version of the record format written by this library. */
-#define JOB_SCHEMA_VERSION 1
+#define JOB_SCHEMA_VERSION 2
 
 /* Error codes: negative, so that they never collide with errno values. */
 enum {
@@ -72,8 +72,11 @@ enum job_catchup {
 
 /*
  * One job record.  Strings are NUL-terminated and owned by the record;
- * NULL means "none".  Times are 0 when unset.  Args may hold any bytes but
- * NUL, as argv does.  job_free_fields() releases what a record owns.
+ * NULL means "none".  Times are 0 when unset.  Args may hold any bytes
+ * but NUL, as argv does.  The payload is kept apart from the record in
+ * the store: job_get() loads it, job_list() does not (payload is NULL
+ * there, has_payload and payload_len saying what the store holds).
+ * job_free_fields() releases what a record owns.
  */
 struct job {
 	uint64_t id;
@@ -81,9 +84,9 @@ struct job {
 	char *handler;
 	char **args;
 	size_t nargs;
-	unsigned char *payload;		/* handler's stdin; NULL: /dev/null */
+	unsigned char *payload;		/* handler's stdin (see below) */
 	size_t payload_len;
-	int has_payload;
+	int has_payload;		/* 0: stdin is /dev/null */
 	char *queue;
 	int64_t priority;
 	job_time_t run_at;		/* next (or current) start time */

@@ -17,8 +17,12 @@ static int
 get_fn(struct store_txn *txn, void *arg)
 {
 	struct get_arg *g = arg;
+	int rc;
 
-	return job_load(txn, g->id, g->job);
+	if ((rc = job_load(txn, g->id, g->job)) == 0 &&
+	    (rc = job_load_payload(txn, g->job)) != 0)
+		job_free_fields(g->job);
+	return rc;
 }
 
 int

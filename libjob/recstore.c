@@ -39,20 +39,56 @@ job_load(struct store_txn *txn, uint64_t id, struct job *job)
 }
 
 int
+job_save_into(struct store_txn *txn, const struct store_index *old,
+    const struct job *job, struct job_buf *rec)
+{
+	struct store_index ix;
+	struct job view = *job;
+	int rc;
+
+	/* Bytes in memory (a new job, a record from before) go apart. */
+	if (job->has_payload && job->payload != NULL && job->payload_len > 0) {
+		if ((rc = store_payload_put(txn, job->id, job->payload,
+		    job->payload_len)) != 0)
+			return rc;
+		view.payload = NULL;
+	}
+	if ((rc = job_encode_buf(&view, rec)) != 0)
+		return rc;
+	job_index_of(job, &ix);
+	return store_put(txn, old, &ix, rec->p, rec->len);
+}
+
+int
 job_save(struct store_txn *txn, const struct store_index *old,
     const struct job *job)
 {
-	struct store_index ix;
-	unsigned char *buf;
+	struct job_buf rec = { NULL, 0, 0 };
+	int rc;
+
+	rc = job_save_into(txn, old, job, &rec);
+	free(rec.p);
+	return rc;
+}
+
+int
+job_load_payload(struct store_txn *txn, struct job *job)
+{
+	const void *p;
 	size_t len;
 	int rc;
 
-	if ((rc = job_encode(job, &buf, &len)) != 0)
-		return rc;
-	job_index_of(job, &ix);
-	rc = store_put(txn, old, &ix, buf, len);
-	free(buf);
-	return rc;
+	if (!job_payload_apart(job))
+		return 0;
+	rc = store_payload_get(txn, job->id, &p, &len);
+	if (rc == 0 && len != job->payload_len)
+		rc = JOB_ECORRUPT;
+	if (rc)
+		return rc == JOB_ENOJOB ? JOB_ECORRUPT : rc;
+	if ((job->payload = malloc(len)) == NULL)
+		return ENOMEM;
+	memcpy(job->payload, p, len);
+	return 0;
 }
 
 int
@@ -115,8 +151,8 @@ copy_args(struct job *dst, const struct job *src)
 static int
 copy_payload(struct job *dst, const struct job *src)
 {
-	if (!src->has_payload || src->payload_len == 0)
-		return 0;
+	if (!src->has_payload || src->payload == NULL || src->payload_len == 0)
+		return 0;	/* none, or kept apart in the store */
 	if ((dst->payload = malloc(src->payload_len)) == NULL)
 		return ENOMEM;
 	memcpy(dst->payload, src->payload, src->payload_len);

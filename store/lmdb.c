@@ -548,9 +548,55 @@ store_del(struct store_txn *t, const struct store_index *ix)
 		return rc;
 	if ((rc = lmdb_count_add(t, ix->state, -1)) != 0)
 		return rc;
+	if ((rc = store_payload_del(t, ix->id)) != 0)
+		return rc;
 	put_u64(k, ix->id);
 	return map_err(mdb_del(t->txn, t->st->dbi[DB_JOBS], &(MDB_val){ 8, k },
 	    NULL));
+}
+
+/* Payloads ------------------------------------------------------------------ */
+
+/*
+ * A payload lives apart from its record, so that a job's state changes
+ * (each rewrites the record) never copy it: a 100 MB payload is written
+ * once, when the job is added.
+ */
+int
+store_payload_put(struct store_txn *t, uint64_t id, const void *p,
+    size_t len)
+{
+	unsigned char k[8];
+
+	put_u64(k, id);
+	return lmdb_put(t, DB_PAYLOADS, val(k, 8), val(p, len));
+}
+
+int
+store_payload_get(struct store_txn *t, uint64_t id, const void **p,
+    size_t *len)
+{
+	unsigned char k[8];
+	MDB_val v;
+	int rc;
+
+	if (t->st->missing & (1u << DB_PAYLOADS))
+		return JOB_ENOJOB;	/* a store from before payloads apart */
+	put_u64(k, id);
+	if ((rc = db_get(t, DB_PAYLOADS, val(k, 8), &v)) != 0)
+		return rc;
+	*p = v.mv_data;
+	*len = v.mv_size;
+	return 0;
+}
+
+int
+store_payload_del(struct store_txn *t, uint64_t id)
+{
+	unsigned char k[8];
+
+	put_u64(k, id);
+	return db_del(t, DB_PAYLOADS, val(k, 8));
 }
 
 static int

@@ -17,12 +17,20 @@
 #define QUEUE_MAX 128
 #define KEY_MAX 511		/* LMDB's longest key, by default */
 
+/*
+ * The databases.  Those before DB_ADDED are in every job store (their
+ * presence is part of the marker); later ones came with a newer schema,
+ * so an older store gets them at its first write, and a reader of an
+ * older store finds them missing (st->missing).
+ */
 enum { DB_META, DB_JOBS, DB_WAITING, DB_READY, DB_KEYS, DB_NAMES,
-	DB_FINISHED, DB_RUNNING, DB_COUNT };
+	DB_FINISHED, DB_RUNNING, DB_PAYLOADS, DB_COUNT };
+#define DB_ADDED DB_PAYLOADS
 
 struct store {
 	MDB_env *env;			/* NULL: a reopening failed */
 	MDB_dbi dbi[DB_COUNT];
+	unsigned missing;		/* bit (1 << db): not in this store */
 	char *dir;
 	int rdonly;			/* reopened read-write to write */
 	int reserve_kept;		/* the reserve is known to be there */

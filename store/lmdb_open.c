@@ -41,7 +41,7 @@
 
 const char *const lmdb_db_names[DB_COUNT] = {
 	"meta", "jobs", "waiting", "ready", "keys", "names", "finished",
-	"running"
+	"running", "payloads"
 };
 
 enum { DATA_NONE, DATA_EMPTY, DATA_LMDB };
@@ -176,6 +176,7 @@ create_store(MDB_txn *txn, struct store *st)
 	MDB_val k = str_val("version"), v = val(&version, sizeof version);
 	int rc;
 
+	st->missing = 0;
 	for (int i = 0; i < DB_COUNT; i++)
 		if ((rc = mdb_dbi_open(txn, lmdb_db_names[i], MDB_CREATE,
 		    &st->dbi[i])) != 0)
@@ -183,15 +184,48 @@ create_store(MDB_txn *txn, struct store *st)
 	return map_err(mdb_put(txn, st->dbi[DB_META], &k, &v, 0));
 }
 
+/*
+ * Opens the databases a newer schema added: made in a write transaction
+ * (the store's upgrade), noted as missing in a read one.
+ */
+static int
+open_added(MDB_txn *txn, struct store *st, int write)
+{
+	int rc;
+
+	st->missing = 0;
+	for (int i = DB_ADDED; i < DB_COUNT; i++) {
+		rc = mdb_dbi_open(txn, lmdb_db_names[i], write ? MDB_CREATE : 0,
+		    &st->dbi[i]);
+		if (rc == MDB_NOTFOUND && !write)
+			st->missing |= 1u << i;
+		else if (rc)
+			return map_err(rc);
+	}
+	return 0;
+}
+
+/* A writer brings an older store's schema version up to this one's. */
+static int
+upgrade(MDB_txn *txn, struct store *st, uint32_t version, int write)
+{
+	uint32_t now = JOB_SCHEMA_VERSION;
+	MDB_val k = str_val("version"), v = val(&now, sizeof now);
+
+	if (version >= JOB_SCHEMA_VERSION || !write)
+		return 0;
+	return map_err(mdb_put(txn, st->dbi[DB_META], &k, &v, 0));
+}
+
 /* Opens the databases of a job store: JOB_ENOTSTORE if it is not one. */
 static int
-open_store(MDB_txn *txn, struct store *st)
+open_store(MDB_txn *txn, struct store *st, int write)
 {
 	MDB_val k = str_val("version"), v;
 	uint32_t version;
 	int rc;
 
-	for (int i = 0; i < DB_COUNT; i++) {
+	for (int i = 0; i < DB_ADDED; i++) {
 		rc = mdb_dbi_open(txn, lmdb_db_names[i], 0, &st->dbi[i]);
 		if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
 			return JOB_ENOTSTORE;
@@ -206,7 +240,11 @@ open_store(MDB_txn *txn, struct store *st)
 	if (v.mv_size != sizeof version)
 		return JOB_ECORRUPT;
 	memcpy(&version, v.mv_data, sizeof version);
-	return version > JOB_SCHEMA_VERSION ? JOB_ESCHEMA : 0;
+	if (version > JOB_SCHEMA_VERSION)
+		return JOB_ESCHEMA;
+	if ((rc = open_added(txn, st, write)) != 0)
+		return rc;
+	return upgrade(txn, st, version, write);
 }
 
 /*
@@ -229,7 +267,7 @@ identify(struct store *st, int write, int create)
 	if (rc)
 		return map_err(rc);
 	if ((rc = env_empty(txn, &empty)) == 0)
-		rc = !empty ? open_store(txn, st) :
+		rc = !empty ? open_store(txn, st, write) :
 		    create ? create_store(txn, st) : JOB_ENOSTORE;
 	if (rc) {
 		mdb_txn_abort(txn);

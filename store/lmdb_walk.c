@@ -394,7 +394,8 @@ store_purge(struct store_txn *t, uint64_t id)
 	if (hit && (rc = lmdb_count_add(t, hit - 1, -1)) != 0)
 		return rc;
 	if ((rc = drop_id(t, DB_KEYS, id, 0, 1, &hit)) != 0 ||
-	    (rc = drop_id(t, DB_NAMES, id, 0, 1, &hit)) != 0)
+	    (rc = drop_id(t, DB_NAMES, id, 0, 1, &hit)) != 0 ||
+	    (rc = store_payload_del(t, id)) != 0)
 		return rc;
 	put_u64(k, id);
 	return db_del(t, DB_JOBS, val(k, 8));

@@ -94,8 +94,19 @@ int store_get(struct store_txn *txn, uint64_t id, const void **rec,
 int store_put(struct store_txn *txn, const struct store_index *old,
     const struct store_index *ix, const void *rec, size_t len);
 
-/* Deletes record ix->id and its index entries. */
+/* Deletes record ix->id, its index entries and its payload. */
 int store_del(struct store_txn *txn, const struct store_index *ix);
+
+/*
+ * A job's payload, kept apart from its record so that the record's
+ * changes never copy it: put (replacing any), get (*p valid until the
+ * transaction ends; JOB_ENOJOB if none), del (none is not an error).
+ */
+int store_payload_put(struct store_txn *txn, uint64_t id, const void *p,
+    size_t len);
+int store_payload_get(struct store_txn *txn, uint64_t id, const void **p,
+    size_t *len);
+int store_payload_del(struct store_txn *txn, uint64_t id);
 
 /* Finds the job holding an idempotency key, or a recurring name. */
 int store_find_key(struct store_txn *txn, const char *key, uint64_t *id);

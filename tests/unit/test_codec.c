@@ -139,6 +139,38 @@ round_trip(const struct job *in, const char *what)
 	free(buf);
 }
 
+/*
+ * A payload kept apart is written as its length alone (key 31) and
+ * read back so, not loaded; one both inline and apart is corrupt.
+ */
+static void
+test_payload_apart(void)
+{
+	static const unsigned char both[] =
+	    "\xa3\x00\x02\x05\x41x\x18\x1f\x01";
+	static const unsigned char zero[] = "\xa2\x00\x02\x18\x1f\x00";
+	struct job j, back;
+	unsigned char *buf;
+	size_t len;
+
+	job_init(&j);
+	j.has_payload = 1;
+	j.payload_len = 100000000;
+	CHECK(job_payload_apart(&j), "a payload without its bytes is apart");
+	CHECK_INT(job_encode(&j, &buf, &len), 0, "encode apart");
+	CHECK(len == 10 && memcmp(buf, "\xa2\x00\x02\x18\x1f\x1a\x05\xf5"
+	    "\xe1\x00", 10) == 0, "apart: {0: 2, 31: length}");
+	CHECK_INT(job_decode(buf, len, &back), 0, "decode apart");
+	CHECK(back.has_payload && back.payload == NULL &&
+	    back.payload_len == 100000000, "read back apart, not loaded");
+	job_free_fields(&back);
+	free(buf);
+	CHECK_INT(job_decode(both, sizeof both - 1, &back), JOB_ECORRUPT,
+	    "inline and apart at once is corrupt");
+	CHECK_INT(job_decode(zero, sizeof zero - 1, &back), JOB_ECORRUPT,
+	    "an empty payload is never apart");
+}
+
 static void
 test_round_trips(void)
 {
@@ -161,15 +193,15 @@ test_round_trips(void)
 
 	/* An empty record is just {0: version}. */
 	CHECK_INT(job_encode(&j, &buf, &len), 0, "encode empty");
-	CHECK(len == 3 && memcmp(buf, "\xa1\x00\x01", 3) == 0,
-	    "empty record is {0: 1}");
+	CHECK(len == 3 && memcmp(buf, "\xa1\x00\x02", 3) == 0,
+	    "empty record is {0: 2}");
 	free(buf);
 
 	/* Text that is not UTF-8 goes out as a byte string. */
 	j.key = strdup("k\xff");
 	j.queue = strdup("q");
 	CHECK_INT(job_encode(&j, &buf, &len), 0, "encode key");
-	CHECK(len == 10 && memcmp(buf, "\xa3\x00\x01\x06\x61q\x11\x42k\xff",
+	CHECK(len == 10 && memcmp(buf, "\xa3\x00\x02\x06\x61q\x11\x42k\xff",
 	    10) == 0, "UTF-8 as text, other bytes as a byte string");
 	free(buf);
 	job_free_fields(&j);
@@ -240,7 +272,8 @@ test_heads(void)
 			j.id = (uint64_t)t[i].v;
 		else
 			j.priority = t[i].v;
-		memcpy(want, "\xa2\x00\x01", 3);
+		memcpy(want, "\xa2\x00", 2);
+		want[2] = JOB_SCHEMA_VERSION;
 		want[3] = (unsigned char)t[i].key;
 		memcpy(want + 4, t[i].head, t[i].len);
 		buf = NULL;
@@ -447,7 +480,7 @@ static const struct input good_inputs[] = {
 	    "\x18\x63\xa3\x01\x82\x01\x9f\x02\xff"
 	    "\x02\xc1\xfb\x3f\xf8\x00\x00\x00\x00\x00\x00"
 	    "\x61\x78\x5f\x41\x61\xff"
-	    "\x18\x1f\xf6"			/* 31: null */
+	    "\x18\x3f\xf6"			/* 63: null */
 	    "\x19\x03\xe8\xf5"			/* 1000: true */
 	    "\x03\x62\x6f\x6b"),		/* handler: "ok" */
 	IN("schema version 5", "\xa2\x00\x05\x03\x62\x6f\x6b"),
@@ -496,6 +529,7 @@ main(void)
 {
 	test_states();
 	test_round_trips();
+	test_payload_apart();
 	test_heads();
 	test_libcbor_reads();
 	test_reused_buffer();
