@@ -195,7 +195,12 @@ main(int argc, char **argv)
 		case 'g': o.grace = cmd_parse_duration(usage, "grace", optarg);
 			break;
 		case 'v': o.verbose = 1; break;
-		case 'H': handlers = optarg; break;
+		case 'H':
+			if (*optarg == 0)
+				cmd_usage_error(usage, "empty handlers "
+				    "directory");
+			handlers = optarg;
+			break;
 		case 'd': db = optarg; break;
 		case 'h': cmd_help(usage, help);
 		case 'V': cmd_version();

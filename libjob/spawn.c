@@ -1,8 +1,7 @@
 /*
- * spawn.c: starting a handler: the safety checks on its file and
- * directory, then fork and execve with no shell, in a new process group,
- * stdin the payload, stdout and stderr into a pipe, and the JOB_*
- * environment; or, for a job claimed ahead of its time, a child that
+ * spawn.c: starting a handler: the checks of job_handler_check(), then
+ * fork and execve with no shell, in a new process group, stdin the
+ * payload, stdout and stderr into a pipe, and the JOB_* environment; or, for a job claimed ahead of its time, a child that
  * waits for that time and then does the execve.
  */
 #include <errno.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,61 +21,6 @@
 extern char **environ;
 
 #define NJOBVARS 8
-
-/* Refuses files others could have changed: writable by group or others,
- * or owned by neither this user nor root. */
-static int
-check_owner_mode(const struct stat *sb, const char *handler,
-    const char *what, char *why, size_t size)
-{
-	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(why, size, "cannot run handler %s: %s is writable by "
-		    "group or others", handler, what);
-		return EPERM;
-	}
-	if (sb->st_uid != getuid() && sb->st_uid != 0) {
-		snprintf(why, size, "cannot run handler %s: %s belongs to "
-		    "neither the user nor root", handler, what);
-		return EPERM;
-	}
-	return 0;
-}
-
-static int
-check_handler(const char *path, const char *handlers, const char *name,
-    char *why, size_t size)
-{
-	char what[4200];
-	struct stat sb;
-	int rc;
-
-	if (stat(handlers, &sb) == -1) {
-		rc = errno;
-		snprintf(why, size, "handler %s not registered: %s: %s", name,
-		    handlers, strerror(rc));
-		return JOB_ENOHANDLER;
-	}
-	snprintf(what, sizeof what, "handlers directory %s", handlers);
-	if ((rc = check_owner_mode(&sb, name, what, why, size)) != 0)
-		return rc;
-	if (stat(path, &sb) == -1) {
-		rc = errno;
-		snprintf(why, size, "handler %s not registered%s%s", name,
-		    rc == ENOENT ? "" : ": ", rc == ENOENT ? "" : strerror(rc));
-		return JOB_ENOHANDLER;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(why, size, "handler %s is not a regular file", name);
-		return EACCES;
-	}
-	if ((rc = check_owner_mode(&sb, name, "its file", why, size)) != 0)
-		return rc;
-	if (access(path, X_OK) == -1) {
-		snprintf(why, size, "handler %s is not executable", name);
-		return EACCES;
-	}
-	return 0;
-}
 
 /* A memory file holding the payload, to become the handler's stdin. */
 static int
@@ -337,13 +280,9 @@ job_spawn(const struct job *job, const char *handlers, const char *store_dir,
 	char **argv = NULL, **env = NULL;
 	int in = -1, rc;
 
-	if (!job_name_valid(job->handler)) {
-		snprintf(why, size, "invalid handler name");
-		return JOB_EBADNAME;
-	}
-	snprintf(path, sizeof path, "%s/%s", handlers, job->handler);
-	if ((rc = check_handler(path, handlers, job->handler, why, size)) != 0)
+	if ((rc = job_handler_check(handlers, job->handler, why, size)) != 0)
 		return rc;
+	snprintf(path, sizeof path, "%s/%s", handlers, job->handler);
 	argv = make_argv(job, path);
 	env = make_env(job, store_dir, vars, sizeof vars);
 	in = payload_fd(job);
