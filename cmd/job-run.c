@@ -175,7 +175,7 @@ main(int argc, char **argv)
 	struct job_run_options o = { .slots = 1, .keep = 7 * 86400 * JOB_NSEC,
 		.grace = 10 * JOB_NSEC, .on_event = on_event };
 	const char *db = NULL, *handlers = NULL, **queues = NULL;
-	char dir[4096];
+	char dir[4096], why[4200];
 	job_store *store;
 	int opt, rc;
 
@@ -212,12 +212,21 @@ main(int argc, char **argv)
 	if ((rc = job_handlers_path(handlers, dir, sizeof dir)) != 0)
 		cmd_die(EXIT_CANNOT, "cannot locate the handlers: %s",
 		    job_strerror(rc));
+	/* Before the store is created: nothing to run from, nothing made. */
+	if (job_handler_check(dir, NULL, why, sizeof why) != 0)
+		cmd_die(EXIT_CANNOT, "%s", why);
 	o.handlers = dir;
 	o.queues = queues;
 	store = cmd_store_open(db, 1);
 	rc = job_run(store, &o);
 	job_store_close(store);
 	free(queues);
+	if (rc == JOB_ENOHANDLERS &&
+	    job_handler_check(dir, NULL, why, sizeof why) == 0)
+		snprintf(why, sizeof why, "handlers directory %s: %s", dir,
+		    job_strerror(rc));
+	if (rc == JOB_ENOHANDLERS)
+		cmd_die(EXIT_CANNOT, "%s; due jobs left pending", why);
 	if (rc)
 		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 	return 0;

@@ -152,7 +152,8 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		/* Due at once, but never before its time (claimed ahead). */
 		if (job->run_at < now)
 			job->run_at = now;
-		return set_error(job, "interrupted by executor shutdown");
+		return set_error(job, o->error ? o->error :
+		    "interrupted by executor shutdown");
 	}
 	job->last_exit = o->error || o->signal > 0 ? -1 : o->exit_status;
 	job->last_signal = o->signal > 0 ? o->signal : -1;

@@ -93,7 +93,8 @@ struct job_outcome {
 	int exit_status;	/* -1: none */
 	int signal;		/* -1: none */
 	int timed_out;
-	int interrupted;	/* by shutdown: pending again, uncharged */
+	int interrupted;	/* pending again, uncharged: by shutdown, or
+				   the handlers directory went away */
 	const char *error;	/* could not start, or NULL */
 	job_time_t started;
 	job_time_t ended;

@@ -109,6 +109,36 @@ start_claimed(struct runner *r, struct job_txn_plan *p)
 	p->nclaimed = 0;
 }
 
+/*
+ * Is the handlers directory usable?  While it is not, no job is claimed
+ * (each would fail for good), one error event says so, and it is looked
+ * at again about once a second while jobs are due.  A start that found
+ * it gone (slot.c) also holds claims back for that second.
+ */
+static int
+handlers_ok(struct runner *r)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR };
+	job_time_t now = job_now();
+	char why[4200];
+
+	if (r->handlers_said && now < r->handlers_retry)
+		return 0;
+	if (job_handler_check(r->o->handlers, NULL, why, sizeof why) == 0) {
+		r->handlers_said = 0;
+		return now >= r->handlers_retry;
+	}
+	r->handlers_retry = now + JOB_NSEC;
+	if (r->handlers_said)
+		return 0;
+	r->handlers_said = 1;
+	ev.time = now;
+	ev.text = why;
+	ev.text_len = strlen(why);
+	emit(r, &ev);
+	return 0;
+}
+
 /* Records ended attempts and claims due jobs in one transaction. */
 static int
 step(struct runner *r)
@@ -121,6 +151,11 @@ step(struct runner *r)
 	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
 	if (p->noutcomes == 0 && (p->want == 0 || !runner_due(r)))
 		return 0;
+	if (p->want > 0 && !handlers_ok(r)) {
+		p->want = 0;
+		if (p->noutcomes == 0)
+			return 0;
+	}
 	if ((rc = job_txn_step(r->store, p)) != 0) {
 		emit_error(r, rc);
 		r->retry_at = job_now() + JOB_NSEC;
@@ -244,6 +279,15 @@ once_done(struct runner *r)
 	    r->claimed == 0 && !runner_due(r);
 }
 
+/* Has --once nothing left to wait for but a handlers directory? */
+static int
+once_stuck(struct runner *r)
+{
+	return r->o->once && (r->handlers_said ||
+	    r->handlers_retry > job_now()) && r->nrunning == 0 &&
+	    r->noutcomes == 0 && r->nkills == 0;
+}
+
 static int
 loop(struct runner *r)
 {
@@ -262,6 +306,8 @@ loop(struct runner *r)
 			return 0;
 		if (once_done(r))
 			return 0;
+		if (once_stuck(r))
+			return JOB_ENOHANDLERS;
 		r->claimed = 0;
 		now = job_now();
 		if (r->next_prune == 0 && r->done_since_prune)
@@ -282,6 +328,9 @@ job_run(job_store *store, const struct job_run_options *opts)
 	struct runner r;
 	int rc;
 
+	/* A typo in a unit file must not fail every due job for good. */
+	if (job_handler_check(opts->handlers, NULL, NULL, 0) != 0)
+		return JOB_ENOHANDLERS;
 	if ((rc = runner_init(&r, store, opts)) != 0)
 		return rc;
 	recover(&r, job_now());

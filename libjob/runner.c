@@ -207,6 +207,9 @@ runner_timeout(struct runner *r, job_time_t now)
 	    job_next_due_time(r->store, &when) == 0)
 		t = nearer(t, wake_for(r, when, now), now);
 	t = nearer(t, r->next_prune, now);	/* 0: none */
+	/* Past, it waits for the next step that has a job to claim. */
+	if (r->handlers_retry > now)
+		t = nearer(t, r->handlers_retry, now);
 	if (r->others)
 		t = nearer(t, r->next_recover, now);
 	return t;

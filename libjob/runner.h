@@ -74,6 +74,8 @@ struct runner {
 	int done_since_prune;
 	job_time_t next_recover;
 	job_time_t retry_at;
+	int handlers_said;		/* the handlers directory is unusable */
+	job_time_t handlers_retry;	/* no claim before; 0: none */
 };
 
 int runner_init(struct runner *r, job_store *store,

@@ -49,18 +49,26 @@ release(struct runner *r, struct slot *s)
 	r->nrunning--;
 }
 
-/* A handler that could not be started fails its attempt at once. */
+/*
+ * A handler that could not be started fails its attempt at once, unless
+ * its handlers directory went away since the loop looked (rc
+ * JOB_ENOHANDLERS): that is not the job's fault, and the job is pending
+ * again, uncharged, as an interrupted one.
+ */
 static void
-start_failed(struct runner *r, struct slot *s, const char *why)
+start_failed(struct runner *r, struct slot *s, const char *why, int rc)
 {
 	struct job_outcome *o = new_outcome(r, s, job_now());
 	char *err = r->errors[r->noutcomes - 1];
 
 	snprintf(err, sizeof r->errors[0], "%s", why);
 	o->error = err;
+	o->interrupted = rc == JOB_ENOHANDLERS;
+	if (o->interrupted)
+		r->handlers_retry = job_now() + JOB_NSEC;
 	job_outlog_write(&s->log, why, strlen(why));
 	job_outlog_write(&s->log, "\n", 1);
-	job_outlog_close(&s->log, "error");
+	job_outlog_close(&s->log, o->interrupted ? "interrupted" : "error");
 	release(r, s);
 }
 
@@ -102,7 +110,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 	    s->job.attempts, s->started) != 0)
 		s->log.fd = -1;
 	if (rc) {
-		start_failed(r, s, why);
+		start_failed(r, s, why, rc);
 		return;
 	}
 	job_guard_add(&r->guard, s->child.pid);
@@ -217,6 +225,28 @@ describe_outcome(const struct job_outcome *o, char *buf, size_t size)
 		    secs);
 }
 
+/*
+ * The execve failed.  If the handlers directory is gone, the start lost
+ * the race with its removal (the check passed a moment before): the job
+ * is pending again, uncharged, as when job_spawn() finds it gone.
+ */
+static void
+exec_failed(struct runner *r, const struct slot *s, struct job_outcome *o)
+{
+	char *err = r->errors[r->noutcomes - 1];
+	size_t size = sizeof r->errors[0];
+	int n;
+
+	n = snprintf(err, size, "cannot run handler %s: ", s->job.handler);
+	if (n < 0 || (size_t)n >= size)
+		n = 0;
+	if (job_handler_check(r->o->handlers, NULL, err + n, size - n) != 0)
+		o->interrupted = 1;
+	else
+		snprintf(err + n, size - n, "%s", strerror(s->exec_errno));
+	o->error = err;
+}
+
 /* Turns an exited slot into an outcome. */
 static void
 finish(struct runner *r, struct slot *s, job_time_t now)
@@ -235,10 +265,7 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 		runner_exec_status(r, s);
 	o = new_outcome(r, s, now);
 	if (s->exec_errno) {
-		snprintf(r->errors[r->noutcomes - 1], sizeof r->errors[0],
-		    "cannot run handler %s: %s", s->job.handler,
-		    strerror(s->exec_errno));
-		o->error = r->errors[r->noutcomes - 1];
+		exec_failed(r, s, o);
 		job_outlog_write(&s->log, o->error, strlen(o->error));
 		job_outlog_write(&s->log, "\n", 1);
 	} else if (WIFEXITED(s->status))
@@ -247,11 +274,11 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 		o->signal = WTERMSIG(s->status);
 	o->timed_out = s->timed_out;
 	o->removed = s->removed;
-	o->interrupted = s->interrupted && !s->timed_out &&
+	o->interrupted |= s->interrupted && !s->timed_out &&
 	    !(o->exit_status == 0);
 	describe_outcome(o, text, sizeof text);
-	job_outlog_close(&s->log, o->error ? "error" :
-	    o->interrupted ? "interrupted" : text);
+	job_outlog_close(&s->log, o->interrupted ? "interrupted" :
+	    o->error ? "error" : text);
 	if (o->removed)
 		r->noutcomes--;		/* nothing to record */
 	release(r, s);

@@ -867,3 +867,125 @@ finished_before() {
 	[[ "${lines[0]}" == "== attempt 1 at "*": error "*"==" ]]
 	grep -q ' event=retry job=1 handler=badint attempt=1 status=error ' "$TMP/run.log"
 }
+
+# --- the handlers directory ------------------------------------------------------
+
+@test "a missing or unusable handlers directory: job-run does not start (exit 1, one message naming it), nothing is failed" {
+	handler ok 'exit 0'
+	job-add ok
+	job-schedule --in 1h ok
+	snap
+	run --separate-stderr env JOB_HANDLERS="$TMP/nonexistent" job-run --once
+	cannot job-run
+	[ "$stderr" = "job-run: handlers directory $TMP/nonexistent: No such file or directory" ]
+	# Not as a daemon either.
+	run --separate-stderr timeout 10 job-run -H "$TMP/nonexistent"
+	cannot job-run
+	touch "$TMP/file"
+	run --separate-stderr job-run --once -H "$TMP/file"
+	cannot job-run
+	[ "$stderr" = "job-run: handlers directory $TMP/file: Not a directory" ]
+	unchanged
+	[ "$(jf 1 attempts)" = 0 ]
+	# Nothing is made: no store where there was none.
+	run --separate-stderr job-run --once -d "$TMP/fresh" -H "$TMP/nonexistent"
+	cannot job-run
+	[ ! -e "$TMP/fresh" ]
+}
+
+# error_lines: how many event=error lines job-run logged.
+error_lines() {
+	grep -c " event=error " "$TMP/run.log" || true
+}
+
+@test "a handlers directory that vanishes while job-run runs: jobs wait, one error line says so, work resumes when it is back" {
+	handler ok 'echo "$JOB_ID $JOB_ATTEMPT" >>"$TMP/ran"'
+	start_runner
+	job-add ok
+	poll 5 is_state 1 done
+	mv "$JOB_HANDLERS" "$TMP/away"
+	job-add -f ok
+	job-add -f ok
+	poll 5 grep -q " event=error " "$TMP/run.log"
+	# Rechecked about once a second, said once.
+	observe 2.5
+	[ "$(error_lines)" -eq 1 ]
+	grep -qE "^$TIME_RE event=error error=\"handlers directory $JOB_HANDLERS: No such file or directory\"\$" "$TMP/run.log"
+	for id in 2 3; do
+		[ "$(state $id)" = pending ]
+		[ "$(jf $id attempts)" = 0 ]
+	done
+	mv "$TMP/away" "$JOB_HANDLERS"
+	poll 5 is_state 3 done
+	[ "$(state 2)" = done ]
+	[ "$(cat "$TMP/ran")" = "$(printf '1 1\n2 1\n3 1')" ]
+	[ "$(error_lines)" -eq 1 ]
+}
+
+@test "--once: a handlers directory that vanishes midway leaves the due jobs pending and exits 1, saying so" {
+	# Job 1's handler takes the directory away.
+	handler away 'mv "$JOB_HANDLERS" "$TMP/away"'
+	handler ok 'exit 0'
+	job-add away
+	job-add ok
+	try job-run --once
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[-1]}" = "job-run: handlers directory $JOB_HANDLERS: No such file or directory; due jobs left pending" ]
+	[ "$(grep -c ' event=error ' "$TMP/stderr")" -eq 1 ]
+	[ "$(state 1)" = done ]
+	[ "$(state 2)" = pending ]
+	[ "$(jf 2 attempts)" = 0 ]
+	mv "$TMP/away" "$JOB_HANDLERS"
+	once
+	[ "$(state 2)" = done ]
+}
+
+# rfc3339_ns NS: a time in nanoseconds since the epoch as RFC 3339 UTC.
+rfc3339_ns() {
+	date -u -d "@$(($1 / 1000000000)).$(printf %09d $(($1 % 1000000000)))" +%Y-%m-%dT%H:%M:%S.%NZ
+}
+
+# lost_race: job B was claimed and is pending again.
+lost_race() {
+	[ "$(state "$B")" = pending ] && [ "$(jf "$B" attempts)" = 1 ]
+}
+
+# race_once: job A (mv) takes the handlers directory away at its time;
+# job B, claimed ahead of a time 10 ms later, finds it gone at its exec.
+# Returns 1 if the race went otherwise (B ran, A being slow; or B was
+# not claimed before A ran, the executor being slow): try again.
+race_once() {
+	local t
+	t=$(($(now_ns) + 1500000000))
+	ln -sfn "$(type -P mv)" "$JOB_HANDLERS/mv"
+	handler ok 'echo "$JOB_ATTEMPT" >>"$TMP/ran.$JOB_ID"'
+	A=$(job-schedule --at "$(rfc3339_ns "$t")" mv "$JOB_HANDLERS" "$TMP/away")
+	B=$(job-schedule --at "$(rfc3339_ns $((t + 10000000)))" ok)
+	poll 10 is_state "$A" done
+	poll 3 eval 'lost_race || [ -s "$TMP/ran.$B" ]' && ! [ -s "$TMP/ran.$B" ] &&
+	    return 0
+	echo "missed the race: job $B $(state "$B"), attempts $(jf "$B" attempts)" >&2
+	mv "$TMP/away" "$JOB_HANDLERS"
+	poll 10 is_state "$B" done
+	return 1
+}
+
+@test "a start that loses the race with the handlers directory's removal: pending again, its attempt not charged" {
+	start_runner -j 2
+	local try=0
+	until race_once; do
+		try=$((try + 1))
+		[ "$try" -lt 10 ] ||
+			{ echo "never lost the race" >&2; cat "$TMP/run.log" >&2; false; }
+	done
+	[ "$(jf "$B" attempts)" = 1 ]
+	[ "$(jf "$B" max_attempts)" = 1 ]
+	[ "$(jf "$B" last_error)" = "cannot run handler ok: handlers directory $JOB_HANDLERS: No such file or directory" ]
+	run job-list -l "$B"
+	[[ "${lines[0]}" =~ $(header 1 'interrupted') ]]
+	mv "$TMP/away" "$JOB_HANDLERS"
+	poll 5 is_state "$B" done
+	[ "$(cat "$TMP/ran.$B")" = 2 ]
+	# It never started: no start line, so no closing one.
+	[ "$(grep -cE " event=[a-z]+ job=$B .*attempt=1( |\$)" "$TMP/run.log")" -eq 0 ]
+}
