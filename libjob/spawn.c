@@ -21,6 +21,7 @@
 extern char **environ;
 
 #define NJOBVARS 8
+#define SHELL "/bin/sh"
 
 /* A memory file holding the payload, to become the handler's stdin. */
 static int
@@ -102,16 +103,21 @@ make_env(const struct job *job, const char *store_dir, char *vars,
 	return env;
 }
 
+/*
+ * The handler's argv, after one more slot: with "/bin/sh" there, it is
+ * the argv of a script without "#!" run by the shell, as execvp(3) does.
+ */
 static char **
 make_argv(const struct job *job, const char *path)
 {
 	char **argv;
 
-	if ((argv = calloc(job->nargs + 2, sizeof *argv)) == NULL)
+	if ((argv = calloc(job->nargs + 3, sizeof *argv)) == NULL)
 		return NULL;
-	argv[0] = (char *)path;
+	argv[0] = (char *)SHELL;
+	argv[1] = (char *)path;
 	for (size_t i = 0; i < job->nargs; i++)
-		argv[i + 1] = job->args[i];
+		argv[i + 2] = job->args[i];
 	return argv;
 }
 
@@ -135,7 +141,7 @@ wait_until(job_time_t at)
 /* What the child needs, prepared before the fork. */
 struct child_args {
 	const char *path;
-	char **argv, **env;
+	char **argv, **env;	/* argv[0]: the shell, for a script */
 	int in, out, err;
 	pid_t parent;
 	job_time_t not_before;	/* 0: exec at once */
@@ -167,7 +173,10 @@ child(const struct child_args *a)
 		(void)!write(a->err, &e, sizeof e);
 		_exit(127);
 	}
-	execve(a->path, a->argv, a->env);
+	execve(a->path, a->argv + 1, a->env);
+	/* No "#!": POSIX says a shell runs it; the args are still not parsed. */
+	if (errno == ENOEXEC)
+		execve(SHELL, a->argv, a->env);
 	e = errno;
 	(void)!write(a->err, &e, sizeof e);
 	_exit(127);

@@ -854,6 +854,17 @@ finished_before() {
 	poll 5 is_count 0 0 0 0
 }
 
+@test "a script without #! is run by /bin/sh, as execvp does, its args still passed as given" {
+	printf 'echo "no shebang: $0"; for a in "$@"; do printf "<%%s>\\n" "$a"; done\n' >"$JOB_HANDLERS/plain"
+	chmod 755 "$JOB_HANDLERS/plain"
+	job-add plain '$HOME' '*' 'a b' '`id`' >/dev/null
+	once
+	[ "$(state 1)" = done ]
+	run job-list -l 1
+	[ "${lines[1]}" = "no shebang: $JOB_HANDLERS/plain" ]
+	[ "$(printf '%s\n' "${lines[@]:2}")" = "$(printf '%s\n' '<$HOME>' '<*>' '<a b>' '<`id`>')" ]
+}
+
 @test "a handler the kernel cannot exec fails its attempt with the reason, in last_error and the log" {
 	printf '#!/nonexistent/interpreter\n' >"$JOB_HANDLERS/badint"
 	chmod 755 "$JOB_HANDLERS/badint"
