@@ -29,7 +29,7 @@ static const char help[] =
 
 static const char *const event_names[] = {
 	"start", "done", "fail", "retry", "timeout", "lost", "prune",
-	"output", "error"
+	"output", "error", "interrupt"
 };
 
 /* Writes a value for key=value: bare if simple, else quoted. */
@@ -81,7 +81,8 @@ format_event(FILE *f, const struct job_event *ev)
 	if (ev->status)
 		fprintf(f, " status=%s", ev->status);
 	if (ev->kind == JOB_EV_DONE || ev->kind == JOB_EV_FAIL ||
-	    ev->kind == JOB_EV_RETRY || ev->kind == JOB_EV_TIMEOUT) {
+	    ev->kind == JOB_EV_RETRY || ev->kind == JOB_EV_TIMEOUT ||
+	    ev->kind == JOB_EV_INTERRUPT) {
 		snprintf(secs, sizeof secs, "%.3f",
 		    (double)ev->duration / JOB_NSEC);
 		fprintf(f, " duration=%s", secs);

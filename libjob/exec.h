@@ -99,7 +99,12 @@ struct job_outcome {
 	job_time_t started;
 	job_time_t ended;
 	int removed;		/* removed while running: record nothing */
+	int announced;		/* its start event was reported */
+	char handler[136];	/* for the events of a removed job */
 };
+
+/* The error text of the interrupt event of a job removed while running. */
+#define JOB_REMOVED_TEXT "job removed while running"
 
 /* Storage for the strings of one event of a plan. */
 struct job_event_text {

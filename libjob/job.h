@@ -348,7 +348,8 @@ enum job_event_kind {
 	JOB_EV_LOST,
 	JOB_EV_PRUNE,
 	JOB_EV_OUTPUT,		/* a line of handler output (for -v) */
-	JOB_EV_ERROR		/* the store could not be updated; retrying */
+	JOB_EV_ERROR,		/* the store could not be updated; retrying */
+	JOB_EV_INTERRUPT	/* stopped by a shutdown or a forced removal */
 };
 
 /* What the executor reports; fields that do not apply are 0 / NULL. */

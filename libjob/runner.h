@@ -35,6 +35,7 @@ struct slot {
 	int exec_errno;			/* the handler could not be exec'd */
 	int ahead;			/* claimed ahead: waits for started */
 	int announced;			/* start event reported */
+	job_time_t signalled;		/* first stopped; 0: not */
 	int status;			/* from waitpid */
 	char line[RUNNER_LINE];		/* partial output line, for -v */
 	size_t linelen;

@@ -32,6 +32,7 @@ new_outcome(struct runner *r, const struct slot *s, job_time_t now)
 	o->signal = -1;
 	o->started = s->started;
 	o->ended = now;
+	snprintf(o->handler, sizeof o->handler, "%s", s->job.handler);
 	r->errors[r->noutcomes][0] = 0;
 	r->noutcomes++;
 	return o;
@@ -47,6 +48,23 @@ release(struct runner *r, struct slot *s)
 	s->child.err = -1;
 	s->log.fd = -1;
 	r->nrunning--;
+}
+
+/* Reports the start event, once. */
+static void
+announce(struct runner *r, struct slot *s)
+{
+	struct job_event ev = { .kind = JOB_EV_START };
+
+	if (s->announced)
+		return;
+	s->announced = 1;
+	ev.time = s->started;
+	ev.job = s->job.id;
+	ev.handler = s->job.handler;
+	ev.attempt = s->job.attempts;
+	if (r->o->on_event)
+		r->o->on_event(&ev, r->o->arg);
 }
 
 /*
@@ -66,27 +84,13 @@ start_failed(struct runner *r, struct slot *s, const char *why, int rc)
 	o->interrupted = rc == JOB_ENOHANDLERS;
 	if (o->interrupted)
 		r->handlers_retry = job_now() + JOB_NSEC;
+	else
+		announce(r, s);		/* its attempt is charged: it has one */
+	o->announced = s->announced;
 	job_outlog_write(&s->log, why, strlen(why));
 	job_outlog_write(&s->log, "\n", 1);
 	job_outlog_close(&s->log, o->interrupted ? "interrupted" : "error");
 	release(r, s);
-}
-
-/* Reports the start event, once. */
-static void
-announce(struct runner *r, struct slot *s)
-{
-	struct job_event ev = { .kind = JOB_EV_START };
-
-	if (s->announced)
-		return;
-	s->announced = 1;
-	ev.time = s->started;
-	ev.job = s->job.id;
-	ev.handler = s->job.handler;
-	ev.attempt = s->job.attempts;
-	if (r->o->on_event)
-		r->o->on_event(&ev, r->o->arg);
 }
 
 /*
@@ -247,6 +251,27 @@ exec_failed(struct runner *r, const struct slot *s, struct job_outcome *o)
 	o->error = err;
 }
 
+/*
+ * A job removed while it ran (job-rm -f) has no record to update: its
+ * attempt's closing event is reported at once, if it had a start.
+ */
+static void
+removed_event(struct runner *r, const struct job_outcome *o)
+{
+	struct job_event ev = { .kind = JOB_EV_INTERRUPT };
+
+	if (!o->announced || r->o->on_event == NULL)
+		return;
+	ev.time = o->ended;
+	ev.job = o->id;
+	ev.handler = o->handler;
+	ev.attempt = o->attempt;
+	ev.duration = o->ended - o->started;
+	ev.text = JOB_REMOVED_TEXT;
+	ev.text_len = strlen(ev.text);
+	r->o->on_event(&ev, r->o->arg);
+}
+
 /* Turns an exited slot into an outcome. */
 static void
 finish(struct runner *r, struct slot *s, job_time_t now)
@@ -276,11 +301,17 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 	o->removed = s->removed;
 	o->interrupted |= s->interrupted && !s->timed_out &&
 	    !(o->exit_status == 0);
+	/* A charged attempt has a start event before its closing one. */
+	if (!o->interrupted && !o->removed)
+		announce(r, s);
+	o->announced = s->announced;
 	describe_outcome(o, text, sizeof text);
 	job_outlog_close(&s->log, o->interrupted ? "interrupted" :
 	    o->error ? "error" : text);
-	if (o->removed)
+	if (o->removed) {
+		removed_event(r, o);
 		r->noutcomes--;		/* nothing to record */
+	}
 	release(r, s);
 }
 
@@ -295,6 +326,8 @@ runner_collect(struct runner *r, job_time_t now)
 static void
 signal_slot(struct runner *r, struct slot *s, int sig)
 {
+	if (s->signalled == 0)
+		s->signalled = job_now();
 	kill(-s->child.pid, sig);
 	if (sig == SIGTERM && s->kill_at == 0)
 		s->kill_at = job_now() + r->o->grace;
@@ -302,14 +335,14 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 
 /*
  * The handler was exec'd, or could not be.  A handler claimed ahead is
- * announced now, unless it was stopped while it waited (its pipe closed
- * because it died, not because of the exec).
+ * announced now, unless it was signalled before its time, while it
+ * waited (its pipe closed because it died, not because of the exec).
  */
 void
 runner_exec_status(struct runner *r, struct slot *s)
 {
 	s->exec_errno = job_spawn_status(&s->child);
-	if (!s->exec_errno && !s->interrupted && !s->removed)
+	if (!s->exec_errno && (!s->signalled || s->signalled >= s->started))
 		announce(r, s);
 }
 

@@ -816,6 +816,57 @@ stops_after_grace() {
 	[[ "${lines[1]}" =~ \ line=\"two\ words\"$ ]]
 }
 
+# attempts_of KIND: "JOB:ATTEMPT EVENT" for each event line of KIND
+# (start, or closing: done, fail, retry, interrupt, lost), sorted.
+attempts_of() {
+	local re='done|fail|retry|interrupt|lost'
+	[ "$1" = start ] && re=start
+	sed -nE "s/^.* event=($re) job=([0-9]+) (handler=[^ ]+ )?attempt=([0-9]+)( .*)?\$/\2:\4 \1/p" \
+	    "$TMP/run.log" | sort
+}
+
+@test "event log: every start is followed by exactly one closing event of its attempt, whatever ends it" {
+	handler ok 'exit 0'
+	handler bad 'exit 3'
+	handler slow 'sleep 60'
+	printf '#!/nonexistent/interpreter\n' >"$JOB_HANDLERS/badint"
+	chmod 755 "$JOB_HANDLERS/badint"
+	# The first attempt waits to be stopped, a later one succeeds.
+	handler hold '[ "$JOB_ATTEMPT" -gt 1 ] && exit 0
+echo $$ >"$TMP/hold.$JOB_ID"; sleep 60 & wait'
+	job-add ok >/dev/null                # 1: done
+	job-add -r 1 bad >/dev/null          # 2: retry (left for later)
+	job-add -t 1s slow >/dev/null        # 3: timeout, then fail
+	job-add badint >/dev/null            # 4: the exec fails
+	job-add -f ghost >/dev/null          # 5: not registered
+	once -j 4 --grace 1s
+	job-rm 2                             # no second attempt
+	start_runner
+	job-add hold >/dev/null              # 6: removed with job-rm -f
+	poll 10 has_file "$TMP/hold.6"
+	job-rm -f 6
+	poll 10 grep -q " event=interrupt job=6 " "$TMP/run.log"
+	job-add hold >/dev/null              # 7: interrupted by a shutdown
+	poll 10 has_file "$TMP/hold.7"
+	stop_runner
+	job-add hold >/dev/null              # 8: its executor is lost
+	start_runner
+	poll 10 has_file "$TMP/hold.8"
+	kill -KILL "$RUNNER_PID"
+	wait "$RUNNER_PID" || true
+	start_runner
+	poll 10 is_state 8 done
+	poll 10 is_state 7 done
+	stop_runner
+	[ "$(attempts_of start)" = "$(printf '%s start\n' 1:1 2:1 3:1 4:1 5:1 6:1 7:1 7:2 8:1 8:2)" ]
+	[ "$(attempts_of closing)" = "$(printf '%s\n' '1:1 done' '2:1 retry' \
+	    '3:1 fail' '4:1 fail' '5:1 fail' '6:1 interrupt' '7:1 interrupt' \
+	    '7:2 done' '8:1 lost' '8:2 done')" ]
+	# An interrupt says how long the attempt ran, and why it ended.
+	grep -qE "^$TIME_RE event=interrupt job=6 handler=hold attempt=1 duration=[0-9]+\.[0-9]{3} error=\"job removed while running\"\$" "$TMP/run.log"
+	grep -qE "^$TIME_RE event=interrupt job=7 handler=hold attempt=1 duration=[0-9]+\.[0-9]{3} error=\"interrupted by executor shutdown\"\$" "$TMP/run.log"
+}
+
 # --- pruning -------------------------------------------------------------------------
 
 # finished_before ID SECONDS: the job finished at least SECONDS ago (at
