@@ -328,6 +328,12 @@ int job_find_name(job_store *store, const char *name, uint64_t *id);
 int job_remove_finished(job_store *store, int state, job_time_t before,
     uint64_t *removed);
 
+/*
+ * Removes every pending job (recurring ones too; none that is running),
+ * with their logs, in one transaction; sets *removed to how many.
+ */
+int job_remove_pending(job_store *store, uint64_t *removed);
+
 /* Recurring schedules ---------------------------------------------------------- */
 
 /*
