@@ -48,6 +48,7 @@ struct job_outlog {
 	off_t header_at;	/* where this attempt's header starts */
 	uint32_t attempt;
 	job_time_t started;
+	char outcome[48];	/* in the header: "running" until it ends */
 };
 
 /* Opens job id's log and writes the header of attempt. */
@@ -57,8 +58,20 @@ int job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
 /* Appends handler output, trimming the log to its cap if need be. */
 int job_outlog_write(struct job_outlog *log, const char *buf, size_t n);
 
-/* Completes the attempt's header with its outcome and closes the log. */
+/*
+ * Completes the attempt's header with its outcome, and leaves the log
+ * open for what the handler's leftover processes still write.
+ */
+void job_outlog_end(struct job_outlog *log, const char *outcome);
+
+/* Completes the header (unless outcome is NULL) and closes the log. */
 void job_outlog_close(struct job_outlog *log, const char *outcome);
+
+/*
+ * Returns 1 if nobody else wrote to or removed the log since log did:
+ * no next attempt of the job, on any executor, has opened it.
+ */
+int job_outlog_alone(const struct job_outlog *log);
 
 /* Spawning (spawn.c) --------------------------------------------------------- */
 

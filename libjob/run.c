@@ -211,44 +211,67 @@ on_inotify(struct runner *r)
 		recover(r, job_now());
 }
 
-/* Adds the descriptors of running slots to the poll set. */
+/* What a descriptor of the poll set is for. */
+struct source {
+	enum { SRC_OUT, SRC_ERR, SRC_LINGER } kind;
+	void *p;		/* struct slot or struct linger */
+};
+
+#define MAX_FDS (2 + 2 * RUNNER_MAX_SLOTS + RUNNER_MAX_LINGER)
+
 static nfds_t
-poll_slots(struct runner *r, struct pollfd *pfd, struct slot **map,
-    int *is_err, nfds_t n)
+poll_add(struct pollfd *pfd, struct source *src, nfds_t n, int fd,
+    int kind, void *p)
+{
+	pfd[n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	src[n] = (struct source){ kind, p };
+	return n + 1;
+}
+
+/* Adds the descriptors of running slots and lingering pipes. */
+static nfds_t
+poll_output(struct runner *r, struct pollfd *pfd, struct source *src,
+    nfds_t n)
 {
 	for (unsigned i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
 
 		if (!s->used)
 			continue;
-		if (s->child.out != -1) {
-			map[n] = s;
-			is_err[n] = 0;
-			pfd[n++] = (struct pollfd){ .fd = s->child.out,
-			    .events = POLLIN };
-		}
-		if (s->child.err != -1) {
-			map[n] = s;
-			is_err[n] = 1;
-			pfd[n++] = (struct pollfd){ .fd = s->child.err,
-			    .events = POLLIN };
-		}
+		if (s->child.out != -1)
+			n = poll_add(pfd, src, n, s->child.out, SRC_OUT, s);
+		if (s->child.err != -1)
+			n = poll_add(pfd, src, n, s->child.err, SRC_ERR, s);
 	}
+	for (size_t i = 0; i < RUNNER_MAX_LINGER; i++)
+		if (r->lingers[i].fd != -1)
+			n = poll_add(pfd, src, n, r->lingers[i].fd, SRC_LINGER,
+			    &r->lingers[i]);
 	return n;
+}
+
+static void
+on_output(struct runner *r, const struct source *src)
+{
+	if (src->kind == SRC_ERR)
+		runner_exec_status(r, src->p);
+	else if (src->kind == SRC_OUT)
+		runner_read_output(r, src->p);
+	else
+		runner_linger_read(r, src->p);
 }
 
 static int
 wait_events(struct runner *r, job_time_t timeout)
 {
-	struct pollfd pfd[2 + 2 * RUNNER_MAX_SLOTS];
-	struct slot *map[2 + 2 * RUNNER_MAX_SLOTS];
-	int is_err[2 + 2 * RUNNER_MAX_SLOTS];
+	struct pollfd pfd[MAX_FDS];
+	struct source src[MAX_FDS];
 	struct timespec ts, *tp = NULL;
 	nfds_t n;
 
 	pfd[0] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = r->infd, .events = POLLIN };
-	n = poll_slots(r, pfd, map, is_err, 2);
+	n = poll_output(r, pfd, src, 2);
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / JOB_NSEC;
 		ts.tv_nsec = timeout % JOB_NSEC;
@@ -260,14 +283,9 @@ wait_events(struct runner *r, job_time_t timeout)
 		on_signal(r);
 	if (pfd[1].revents)
 		on_inotify(r);
-	for (nfds_t i = 2; i < n; i++) {
-		if (!pfd[i].revents)
-			continue;
-		if (is_err[i])
-			runner_exec_status(r, map[i]);
-		else
-			runner_read_output(r, map[i]);
-	}
+	for (nfds_t i = 2; i < n; i++)
+		if (pfd[i].revents)
+			on_output(r, &src[i]);
 	return 0;
 }
 

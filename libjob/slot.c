@@ -108,6 +108,9 @@ runner_slot_start(struct runner *r, struct slot *s)
 	r->nrunning++;
 	s->started = s->job.started_at ? s->job.started_at : job_now();
 	s->ahead = s->started > job_now();
+	runner_echo_init(&s->echo, &s->job);
+	/* An earlier attempt's leftovers write no more into this one. */
+	runner_linger_end(r, s->job.id);
 	rc = job_spawn(&s->job, r->o->handlers, job_store_dir(r->store),
 	    s->ahead ? s->started : 0, &s->child, why, sizeof why);
 	if (job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
@@ -139,59 +142,6 @@ runner_reap(struct runner *r)
 				s->status = status;
 			}
 		}
-}
-
-/* Reports complete lines of output for -v. */
-static void
-echo_lines(struct runner *r, struct slot *s, const char *buf, size_t n,
-    int flush)
-{
-	struct job_event ev = { .kind = JOB_EV_OUTPUT, .job = s->job.id };
-
-	ev.handler = s->job.handler;
-	ev.attempt = s->job.attempts;
-	for (size_t i = 0; i < n || flush; i++) {
-		int end = i == n;
-
-		if (!end && buf[i] != '\n' && s->linelen < RUNNER_LINE) {
-			s->line[s->linelen++] = buf[i];
-			continue;
-		}
-		if (s->linelen > 0 || !end) {
-			ev.time = job_now();
-			ev.text = s->line;
-			ev.text_len = s->linelen;
-			r->o->on_event(&ev, r->o->arg);
-		}
-		s->linelen = 0;
-		if (!end && buf[i] != '\n')
-			s->line[s->linelen++] = buf[i];
-		if (end)
-			break;
-	}
-}
-
-void
-runner_read_output(struct runner *r, struct slot *s)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while (s->child.out != -1) {
-		n = read(s->child.out, buf, sizeof buf);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return;
-		if (n <= 0) {
-			close(s->child.out);
-			s->child.out = -1;
-			break;
-		}
-		job_outlog_write(&s->log, buf, (size_t)n);
-		if (r->o->verbose && r->o->on_event)
-			echo_lines(r, s, buf, (size_t)n, 0);
-	}
 }
 
 /*
@@ -272,23 +222,10 @@ removed_event(struct runner *r, const struct job_outcome *o)
 	r->o->on_event(&ev, r->o->arg);
 }
 
-/* Turns an exited slot into an outcome. */
+/* How the handler ended: its exec failed, or its exit status. */
 static void
-finish(struct runner *r, struct slot *s, job_time_t now)
+set_status(struct runner *r, struct slot *s, struct job_outcome *o)
 {
-	struct job_outcome *o;
-	char text[96];
-
-	runner_read_output(r, s);
-	if (s->child.out != -1)
-		close(s->child.out);	/* a grandchild may hold it open */
-	s->child.out = -1;
-	if (r->o->verbose && r->o->on_event)
-		echo_lines(r, s, "", 0, 1);
-	kill_later(r, s->child.pid, s->kill_at);
-	if (s->child.err != -1)
-		runner_exec_status(r, s);
-	o = new_outcome(r, s, now);
 	if (s->exec_errno) {
 		exec_failed(r, s, o);
 		job_outlog_write(&s->log, o->error, strlen(o->error));
@@ -297,6 +234,44 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 		o->exit_status = WEXITSTATUS(s->status);
 	else if (WIFSIGNALED(s->status))
 		o->signal = WTERMSIG(s->status);
+}
+
+/*
+ * Writes the outcome into the log's header; then closes the log and the
+ * pipe, or, if processes the handler left behind still hold the pipe,
+ * leaves both to be read until they close it (output.c).
+ */
+static void
+end_output(struct runner *r, struct slot *s, const struct job_outcome *o)
+{
+	char text[96];
+
+	describe_outcome(o, text, sizeof text);
+	job_outlog_end(&s->log, o->interrupted ? "interrupted" :
+	    o->error ? "error" : text);
+	if (s->child.out != -1 && s->log.fd != -1 && !o->removed) {
+		runner_linger(r, s);
+		return;
+	}
+	if (s->child.out != -1)
+		close(s->child.out);
+	s->child.out = -1;
+	runner_echo_flush(r, &s->echo);
+	job_outlog_close(&s->log, NULL);
+}
+
+/* Turns an exited slot into an outcome. */
+static void
+finish(struct runner *r, struct slot *s, job_time_t now)
+{
+	struct job_outcome *o;
+
+	runner_read_output(r, s);
+	kill_later(r, s->child.pid, s->kill_at);
+	if (s->child.err != -1)
+		runner_exec_status(r, s);
+	o = new_outcome(r, s, now);
+	set_status(r, s, o);
 	o->timed_out = s->timed_out;
 	o->removed = s->removed;
 	o->interrupted |= s->interrupted && !s->timed_out &&
@@ -305,9 +280,7 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 	if (!o->interrupted && !o->removed)
 		announce(r, s);
 	o->announced = s->announced;
-	describe_outcome(o, text, sizeof text);
-	job_outlog_close(&s->log, o->interrupted ? "interrupted" :
-	    o->error ? "error" : text);
+	end_output(r, s, o);
 	if (o->removed) {
 		removed_event(r, o);
 		r->noutcomes--;		/* nothing to record */
