@@ -867,6 +867,57 @@ echo $$ >"$TMP/hold.$JOB_ID"; sleep 60 & wait'
 	grep -qE "^$TIME_RE event=interrupt job=7 handler=hold attempt=1 duration=[0-9]+\.[0-9]{3} error=\"interrupted by executor shutdown\"\$" "$TMP/run.log"
 }
 
+# chatty NAME: a handler that writes lines as fast as it can, for ever.
+chatty() {
+	handler "$1" 'while :; do echo "a line of output, and another one, and another one, and another one"; done'
+}
+
+@test "event log: a stalled reader never stops the executor: timeouts are still enforced, and --once ends" {
+	chatty chatty
+	job-add -t 1s chatty >/dev/null
+	mkfifo "$TMP/log.fifo"
+	# Open for reading, so that job-run's open does not wait, and never read.
+	local fd t0
+	exec {fd}<>"$TMP/log.fifo"
+	t0=$(now_ns)
+	status=0
+	timeout -s KILL 30 job-run --once -v --grace 1s 2>"$TMP/log.fifo" || status=$?
+	exec {fd}>&-
+	[ "$status" -eq 0 ]
+	# 1 s to the timeout, 1 s of grace at most, 2 s for the writer at exit.
+	[ $(($(now_ns) - t0)) -lt 15000000000 ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+}
+
+@test "event log: lines dropped while the reader stalled are counted, in a dropped line once it reads again" {
+	handler burst 'i=0; while [ $i -lt 40000 ]; do echo "line $i of a burst of output that the reader does not read yet"; i=$((i + 1)); done'
+	handler ok 'exit 0'
+	mkfifo "$TMP/log.fifo"
+	local fd
+	exec {fd}<>"$TMP/log.fifo"
+	job-run -v 2>"$TMP/log.fifo" &
+	RUNNER_PID=$!
+	RUN_PIDS+=("$RUNNER_PID")
+	job-add burst >/dev/null
+	poll 30 is_state 1 done
+	# The reader catches up; the next line comes after the count.
+	cat <&"$fd" >"$TMP/read.log" &
+	EXTRA_PIDS+=("$!")
+	exec {fd}>&-
+	job-add ok >/dev/null
+	poll 10 grep -q " event=done job=2 " "$TMP/read.log"
+	grep -qE "^$TIME_RE event=dropped count=[1-9][0-9]*\$" "$TMP/read.log"
+	[ "$(grep -c ' event=dropped ' "$TMP/read.log")" -eq 1 ]
+	# Where the lines went missing: after the last line kept of the
+	# burst, and before job 2's events.
+	local dropped last_kept done2
+	dropped=$(grep -n ' event=dropped ' "$TMP/read.log" | cut -d: -f1)
+	last_kept=$(grep -n ' event=output job=1 ' "$TMP/read.log" | tail -1 | cut -d: -f1)
+	done2=$(grep -n ' event=done job=2 ' "$TMP/read.log" | cut -d: -f1)
+	[ "$last_kept" -lt "$dropped" ] && [ "$dropped" -lt "$done2" ]
+}
+
 # --- pruning -------------------------------------------------------------------------
 
 # finished_before ID SECONDS: the job finished at least SECONDS ago (at
