@@ -76,9 +76,14 @@ announce(struct runner *r, struct slot *s)
 static void
 start_failed(struct runner *r, struct slot *s, const char *why, int rc)
 {
-	struct job_outcome *o = new_outcome(r, s, job_now());
-	char *err = r->errors[r->noutcomes - 1];
+	job_time_t now = job_now();
+	struct job_outcome *o;
+	char *err;
 
+	if (s->started > now)
+		s->started = now;	/* claimed ahead, it ends before then */
+	o = new_outcome(r, s, now);
+	err = r->errors[r->noutcomes - 1];
 	snprintf(err, sizeof r->errors[0], "%s", why);
 	o->error = err;
 	o->interrupted = rc == JOB_ENOHANDLERS;

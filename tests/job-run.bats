@@ -867,6 +867,14 @@ echo $$ >"$TMP/hold.$JOB_ID"; sleep 60 & wait'
 	grep -qE "^$TIME_RE event=interrupt job=7 handler=hold attempt=1 duration=[0-9]+\.[0-9]{3} error=\"interrupted by executor shutdown\"\$" "$TMP/run.log"
 }
 
+@test "event log: a job claimed ahead whose handler cannot run has its start, then its fail, never a negative duration" {
+	job-schedule -f --in 1s ghost >/dev/null
+	start_runner
+	poll 10 is_state 1 failed
+	event_line start 1 >/dev/null
+	[[ "$(event_line fail 1)" =~ \ duration=[0-9]+\.[0-9]{3}\  ]]
+}
+
 # chatty NAME: a handler that writes lines as fast as it can, for ever.
 chatty() {
 	handler "$1" 'while :; do echo "a line of output, and another one, and another one, and another one"; done'
