@@ -258,7 +258,7 @@ evlog_put(const char *line, size_t len)
 		return;
 	}
 	pthread_mutex_lock(&evlog.lock);
-	if (evlog.dropped)
+	if (evlog.dropped && evlog.len + sizeof drop + len <= LOG_BUFFER)
 		dlen = dropped_line(drop, sizeof drop);
 	/* The count goes where the lines went missing, with the next one. */
 	if (dlen && evlog.len + dlen + len <= LOG_BUFFER) {

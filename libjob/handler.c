@@ -104,15 +104,17 @@ parent(struct walk *w)
 		*slash = '\0';
 }
 
+/* Appends w->comp to w->done. */
 static int
 child(struct walk *w)
 {
-	size_t n = strlen(w->done);
+	size_t n = strlen(w->done), c = strlen(w->comp);
 
-	if (n + 1 + strlen(w->comp) + 1 > sizeof w->done)
+	if (n + 1 + c + 1 > sizeof w->done)
 		return ENAMETOOLONG;
-	snprintf(w->done + n, sizeof w->done - n, "%s%s",
-	    n > 1 ? "/" : "", w->comp);
+	if (n > 1)
+		w->done[n++] = '/';
+	memcpy(w->done + n, w->comp, c + 1);
 	return 0;
 }
 

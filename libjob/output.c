@@ -20,6 +20,8 @@
 
 #include "runner.h"
 
+#define PUMP_READS 4		/* 256 KiB per descriptor and turn */
+
 /* Reports complete lines of output for -v; flush: the partial one too. */
 static void
 echo_lines(struct runner *r, struct echo *e, const char *buf, size_t n,
@@ -69,8 +71,10 @@ runner_echo_flush(struct runner *r, struct echo *e)
 
 /*
  * Reads what fd has into log (only while the log is the pipe's alone, if
- * alone is set).  Returns 0 when fd has nothing more for now, 1 at its
- * end (or when the log is no longer its own).
+ * alone is set), a bounded amount at a time, so that a handler writing
+ * faster than the executor reads cannot keep the loop from its timers.
+ * Returns 0 when fd has nothing more for now, 1 at its end (or when the
+ * log is no longer its own).
  */
 static int
 pump(struct runner *r, int fd, struct job_outlog *log, struct echo *e,
@@ -79,7 +83,7 @@ pump(struct runner *r, int fd, struct job_outlog *log, struct echo *e,
 	char buf[65536];
 	ssize_t n;
 
-	for (;;) {
+	for (int i = 0; i < PUMP_READS; i++) {
 		n = read(fd, buf, sizeof buf);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -90,6 +94,7 @@ pump(struct runner *r, int fd, struct job_outlog *log, struct echo *e,
 		job_outlog_write(log, buf, (size_t)n);
 		echo_lines(r, e, buf, (size_t)n, 0);
 	}
+	return 0;	/* the rest at the loop's next turn */
 }
 
 void

@@ -875,6 +875,21 @@ echo $$ >"$TMP/hold.$JOB_ID"; sleep 60 & wait'
 	[[ "$(event_line fail 1)" =~ \ duration=[0-9]+\.[0-9]{3}\  ]]
 }
 
+@test "a handler writing faster than the executor reads cannot keep it from its timers" {
+	handler flood 'exec yes'
+	job-add -t 1s flood >/dev/null
+	local t0
+	t0=$(now_ns)
+	status=0
+	timeout -s KILL 30 job-run --once -v --grace 1s 2>/dev/null || status=$?
+	[ "$status" -eq 0 ]
+	[ $(($(now_ns) - t0)) -lt 15000000000 ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+	# The log kept to its cap meanwhile.
+	[ "$(stat -c %s "$JOB_DB/logs/1")" -le $((2 * 1024 * 1024)) ]
+}
+
 # chatty NAME: a handler that writes lines as fast as it can, for ever.
 chatty() {
 	handler "$1" 'while :; do echo "a line of output, and another one, and another one, and another one"; done'
