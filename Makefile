@@ -1,10 +1,10 @@
-# job: a persistent job queue.  See README.md.
-.POSIX:
+# job: a persistent job queue.  See README.md.  GNU make: pattern rules
+# and $(wildcard) find the sources, so that a new file needs no edit here.
 include config.mk
 
 DEPS_CFLAGS = `$(PKG_CONFIG) --cflags $(DEPS)`
 DEPS_LIBS = `$(PKG_CONFIG) --libs $(DEPS)`
-ALL_CFLAGS = $(CPPFLAGS) -Ilibjob -Istore -Icmd/common $(DEPS_CFLAGS) -fPIC $(CFLAGS) $(SANITIZE)
+ALL_CFLAGS = $(CPPFLAGS) -Ilibjob -Istore -Icmd/common $(DEPS_CFLAGS) -fPIC $(CFLAGS) $(WERROR) $(SANITIZE)
 ALL_LDFLAGS = $(LDFLAGS) $(SANITIZE)
 
 BINS = bin/job-add bin/job-schedule bin/job-recur bin/job-list bin/job-rm bin/job-run

@@ -59,7 +59,10 @@ read_items(struct items *it, int sep)
 	}
 }
 
-/* Prints ids one per line: a million printf calls show in a profile. */
+/*
+ * Prints ids one per line: a million printf calls show in a profile.
+ * Stops at a write that fails.
+ */
 static void
 print_ids(const uint64_t *ids, size_t n)
 {
@@ -69,6 +72,8 @@ print_ids(const uint64_t *ids, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (out + sizeof out - p <= (ptrdiff_t)sizeof digits) {
 			fwrite(out, 1, (size_t)(p - out), stdout);
+			if (cmd_stdout_error())
+				return;
 			p = out;
 		}
 		d = digits + sizeof digits;
@@ -81,6 +86,24 @@ print_ids(const uint64_t *ids, size_t n)
 		*p++ = '\n';
 	}
 	fwrite(out, 1, (size_t)(p - out), stdout);
+}
+
+/*
+ * Prints the ids of the n > 0 jobs added, and frees them; if that fails,
+ * says which jobs are in the store all the same.
+ */
+static void
+report_ids(const struct cmd_enqueue *e, uint64_t *ids, size_t n)
+{
+	uint64_t first = ids[0], last = ids[n - 1];
+	int rc;
+
+	cmd_sigpipe(1);
+	print_ids(ids, n);
+	free(ids);
+	/* With a key, the job may have been there before. */
+	if ((rc = cmd_stdout_close()) != 0)
+		cmd_ids_unwritten(first, last, e->spec.key ? -1 : 0, rc);
 }
 
 /* Adds one job per item, in one transaction, and prints their ids. */
@@ -107,14 +130,16 @@ add_each(struct cmd_enqueue *e, int sep)
 	store = it.n ? cmd_store_open(e->db, 1) : NULL;
 	rc = it.n ? job_add_each(store, &e->spec, it.item, it.n, ids) : 0;
 	job_store_close(store);
-	if (rc == 0)
-		print_ids(ids, it.n);
-	free(ids);
 	free(it.item);
 	free(it.buf);
+	if (rc || it.n == 0)
+		free(ids);
 	if (rc)
 		cmd_die(EXIT_CANNOT, "cannot add jobs: %s", job_strerror(rc));
-	cmd_close_stdout();
+	if (it.n > 0)
+		report_ids(e, ids, it.n);
+	else
+		cmd_close_stdout();
 }
 
 int
@@ -146,7 +171,8 @@ main(int argc, char **argv)
 	if (sep == 0 && !each)
 		cmd_usage_error(usage, "-0 goes with --each");
 	if (each && e.input && strcmp(e.input, "-") == 0)
-		cmd_usage_error(usage, "--each reads stdin: -i - cannot too");
+		cmd_usage_error(usage, "--each reads the items from stdin: "
+		    "-i - cannot read the payload from it too");
 	cmd_enqueue_finish(&e, argc, argv, usage, 0);
 	if (!each)
 		cmd_enqueue_add(&e);

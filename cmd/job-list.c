@@ -17,7 +17,8 @@ static const char usage[] =
     "[--handler handler]\n"
     "                [-q queue] [--name name]\n"
     "       job-list [--json] [-d dir] id ...\n"
-    "       job-list -c [-d dir]\n"
+    "       job-list -c [-d dir] [--handler handler] [-q queue] "
+    "[--name name]\n"
     "       job-list -l id [-d dir]";
 
 static const char help[] =
@@ -27,7 +28,8 @@ static const char help[] =
     "  -q, --queue Q          only jobs in queue Q\n"
     "      --name N           only the recurring job named N\n"
     "      --json             JSON Lines, one object per job\n"
-    "  -c, --count            one line 'STATE N' per state\n"
+    "  -c, --count            one line 'STATE N' per state (of the jobs\n"
+    "                         that -q, --handler and --name select)\n"
     "  -l, --log ID           the captured output of job ID\n"
     "  -d, --db DIR           store directory\n"
     "  -h, --help             this help\n"
@@ -66,14 +68,14 @@ parse_states(const char *arg)
 	return states;
 }
 
-/* Writes the JSON lines held; returns 0 or EIO. */
+/* Writes the JSON lines held; returns 0 or the write's errno. */
 static int
 flush_json(struct list *l)
 {
 	if (l->out.len > 0)
 		fwrite(l->out.s, 1, l->out.len, stdout);
 	l->out.len = 0;
-	return ferror(stdout) ? EIO : 0;
+	return cmd_stdout_error();
 }
 
 /* Lines go out in blocks: a tenth of the writes of stdio's 4 KiB buffer. */
@@ -93,7 +95,16 @@ print_job(const struct job *job, void *arg)
 	if (l->json)
 		return print_json(l, job);
 	fmt_table(stdout, job);
-	return ferror(stdout) ? EIO : 0;
+	return cmd_stdout_error();
+}
+
+/* Exits for rc: a write error as such, else what the store said. */
+static _Noreturn void
+fail(int rc)
+{
+	if (cmd_stdout_error())
+		cmd_write_error(cmd_stdout_error());
+	cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 }
 
 static void
@@ -110,15 +121,18 @@ list_all(job_store *store, struct list *l)
 {
 	int rc;
 
+	if (!l->json)
+		cmd_check_tz();		/* the table shows local times */
 	if (!l->json && isatty(STDOUT_FILENO))
 		fmt_table_header(stdout);
 	if (store == NULL)
 		return 0;
 	rc = job_list(store, &l->filter, print_job, report_corrupt, l);
-	if (rc == 0)
-		rc = flush_json(l);
+	/* A store that needs repair still shows every job it holds. */
+	if ((rc == 0 || rc == JOB_EREPAIR) && flush_json(l) != 0)
+		rc = EIO;
 	if (rc)
-		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
+		fail(rc);
 	return l->corrupt;
 }
 
@@ -151,24 +165,36 @@ list_ids(job_store *store, char **ids, int n, struct list *l)
 			fmt_detail(stdout, &job);
 		}
 		job_free_fields(&job);
-		if (rc == ENOMEM)
-			cmd_die(EXIT_CANNOT, "out of memory");
+		if (rc == 0)
+			rc = cmd_stdout_error();
+		if (rc)
+			fail(rc);
 	}
-	flush_json(l);
+	if ((rc = flush_json(l)) != 0)
+		fail(rc);
 	return bad;
 }
 
+/*
+ * The counts of the jobs that pass -q, --handler and --name, in every
+ * state: without those, the store's own counts, at no cost per job.
+ */
 static int
-show_count(job_store *store)
+show_count(job_store *store, struct list *l)
 {
+	const struct job_filter *f = &l->filter;
 	uint64_t counts[JOB_NSTATES] = { 0 };
-	int rc;
+	int rc = 0;
 
-	if (store && (rc = job_count(store, counts)) != 0)
+	if (store && (f->handler || f->queue || f->name))
+		rc = job_count_matching(store, f, counts, report_corrupt, l);
+	else if (store)
+		rc = job_count(store, counts);
+	if (rc)
 		cmd_die(EXIT_CANNOT, "%s", job_strerror(rc));
 	for (int s = 0; s < JOB_NSTATES; s++)
 		printf("%s %" PRIu64 "\n", job_state_name(s), counts[s]);
-	return 0;
+	return l->corrupt;
 }
 
 static int
@@ -194,9 +220,13 @@ show_log(job_store *store, const char *arg)
 			return 0;
 		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
 	}
-	fflush(stdout);
-	while ((n = read(fd, buf, sizeof buf)) > 0)
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		fwrite(buf, 1, (size_t)n, stdout);
+		if (cmd_stdout_error())
+			cmd_write_error(cmd_stdout_error());
+	}
+	if (n == -1)
+		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
 	close(fd);
 	return 0;
 }
@@ -224,6 +254,8 @@ main(int argc, char **argv)
 	job_store *store;
 
 	cmd_init(argv[0]);
+	cmd_sigpipe(0);
+	fmt_use_locale();
 	while ((opt = getopt_long(argc, argv, "+:as:q:cl:d:hV", longopts,
 	    NULL)) != -1)
 		switch (opt) {
@@ -249,7 +281,7 @@ main(int argc, char **argv)
 		l.flush_at = FLUSH_AT;
 	store = cmd_store_open(db, 0);
 	if (count)
-		status = show_count(store);
+		status = show_count(store, &l);
 	else if (log)
 		status = show_log(store, log);
 	else if (optind < argc)

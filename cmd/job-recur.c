@@ -45,7 +45,16 @@ print_next(const struct job_spec *spec, const struct recur_opts *r)
 	from = r->from ? cmd_parse_time(usage, "time", r->from) : job_now();
 	if ((times = calloc((size_t)r->next, sizeof *times)) == NULL)
 		cmd_die(EXIT_CANNOT, "out of memory");
-	if ((rc = job_recur_preview(spec, from, times, (size_t)r->next)) != 0)
+	rc = job_recur_preview(spec, from, times, (size_t)r->next);
+	if (rc)
+		free(times);
+	if (rc == JOB_ETIMERANGE) {
+		job_time_format_utc(JOB_TIME_MAX, buf, sizeof buf);
+		cmd_usage_error(usage, "--next %ld: out of range: a run time "
+		    "would be past %s, the last time that can be represented",
+		    r->next, buf);
+	}
+	if (rc)
 		cmd_die(EXIT_CANNOT, "cannot compute run times: %s",
 		    job_strerror(rc));
 	for (long i = 0; i < r->next; i++) {
@@ -87,8 +96,7 @@ apply(struct cmd_enqueue *e, const struct recur_opts *r)
 	if (r->at)
 		e->spec.run_at = cmd_parse_time(usage, "time", r->at);
 	if (r->in)
-		e->spec.run_at = job_now() +
-		    cmd_parse_duration(usage, "duration", r->in);
+		e->spec.run_at = cmd_parse_in(usage, "duration", r->in);
 	if (r->jitter)
 		e->spec.jitter = cmd_parse_duration(usage, "jitter", r->jitter);
 	if (r->catchup && strcmp(r->catchup, "once") == 0)
@@ -153,10 +161,13 @@ main(int argc, char **argv)
 		}
 	}
 	apply(&e, &r);
+	if (e.spec.cron || r.next > 0)
+		cmd_check_tz();		/* cron and --next are local times */
+	/* The name defaults to the handler, checked as one by the finish. */
+	if (e.spec.name == NULL && optind < argc)
+		e.spec.name = argv[optind];
 	cmd_enqueue_finish(&e, argc, argv, usage, r.next > 0);
 	if (r.next > 0)
 		print_next(&e.spec, &r);
-	if (e.spec.name == NULL)
-		e.spec.name = e.spec.handler;
 	cmd_enqueue_add(&e);
 }

@@ -423,6 +423,7 @@ main(int argc, char **argv)
 		cmd_die(EXIT_CANNOT, "%s", why);
 	o.handlers = dir;
 	o.queues = queues;
+	cmd_check_tz();		/* the next times of --cron jobs are local */
 	store = cmd_store_open(db, 1);
 	evlog_start();
 	rc = job_run(store, &o);

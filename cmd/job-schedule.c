@@ -48,8 +48,7 @@ main(int argc, char **argv)
 	if (at)
 		e.spec.run_at = cmd_parse_time(usage, "time", at);
 	else
-		e.spec.run_at = job_now() +
-		    cmd_parse_duration(usage, "duration", in);
+		e.spec.run_at = cmd_parse_in(usage, "duration", in);
 	cmd_enqueue_finish(&e, argc, argv, usage, 0);
 	cmd_enqueue_add(&e);
 }

@@ -42,31 +42,6 @@ spec_size(const struct job_spec *spec)
 	return n;
 }
 
-static int
-check_spec(const struct job_spec *spec)
-{
-	struct job_cron cron;
-	int field;
-
-	if (spec->handler == NULL || !job_name_valid(spec->handler))
-		return JOB_EBADNAME;
-	if (spec->queue && !job_name_valid(spec->queue))
-		return JOB_EBADNAME;
-	if (spec->name && !job_name_valid(spec->name))
-		return JOB_EBADNAME;
-	if (spec->retries >= UINT32_MAX || spec->timeout < 0 ||
-	    spec->every < 0 || spec->jitter < 0)
-		return JOB_ERANGE;
-	if (spec->cron && job_cron_parse(spec->cron, &cron, &field) != 0)
-		return JOB_EBADCRON;
-	if (spec->name && !spec->cron && spec->every <= 0)
-		return JOB_EINVAL;
-	for (size_t i = 0; i < spec->nargs; i++)
-		if (spec->args[i] == NULL)
-			return JOB_EINVAL;
-	return 0;
-}
-
 /*
  * Fills a record that points into spec (without id and times): to be
  * encoded, never freed.
@@ -87,9 +62,9 @@ spec_view(struct job *view, const struct job_spec *spec)
 	tmp.priority = spec->priority;
 	tmp.max_attempts = spec->retries + 1;
 	tmp.timeout = spec->timeout;
-	tmp.key = (char *)(spec->key && *spec->key ? spec->key : NULL);
+	tmp.key = (char *)spec->key;
 	tmp.name = (char *)spec->name;
-	tmp.every = spec->cron ? 0 : spec->every;
+	tmp.every = spec->every;
 	tmp.cron = (char *)spec->cron;
 	tmp.catchup = spec->catchup;
 	tmp.jitter = spec->jitter;
@@ -117,7 +92,7 @@ schedule_first(struct job *job, job_time_t at)
 		return rc;
 	if (job->every)
 		job->anchor = job->sched_at;
-	job->run_at = job->sched_at + job_random_delay(job->jitter);
+	job_recur_jitter(job);
 	return 0;
 }
 
@@ -262,6 +237,22 @@ add_recurring(struct store_txn *txn, const struct job_spec *spec,
 	return rc;
 }
 
+/*
+ * Checks that an id the keys or names index gave has a record; one that
+ * has none is taken out of every index, and the key or name is free.
+ */
+static int
+check_found(struct store_txn *txn, int rc, uint64_t found)
+{
+	const void *rec;
+	size_t len;
+
+	if (rc == 0 && (rc = store_get(txn, found, &rec, &len)) == JOB_ENOJOB &&
+	    (rc = store_purge(txn, found)) == 0)
+		rc = JOB_ENOJOB;
+	return rc;
+}
+
 static int
 add_one(struct store_txn *txn, const struct job_spec *spec,
     struct job_buf *rec, uint64_t *id, int *existed)
@@ -270,8 +261,9 @@ add_one(struct store_txn *txn, const struct job_spec *spec,
 	int rc;
 
 	*existed = 0;
-	if (spec->key && *spec->key) {
+	if (spec->key) {
 		rc = store_find_key(txn, spec->key, &found);
+		rc = check_found(txn, rc, found);
 		if (rc == 0) {
 			*id = found;
 			*existed = 1;
@@ -282,6 +274,7 @@ add_one(struct store_txn *txn, const struct job_spec *spec,
 	}
 	if (spec->name) {
 		rc = store_find_name(txn, spec->name, &found);
+		rc = check_found(txn, rc, found);
 		if (rc == 0)
 			return add_recurring(txn, spec, found, id, existed);
 		if (rc != JOB_ENOJOB)
@@ -301,8 +294,7 @@ add_batch(struct store_txn *txn, void *arg)
 
 		if (b->items) {
 			spec = b->specs;
-			if ((b->args[spec->nargs - 1] = b->items[i]) == NULL)
-				return JOB_EINVAL;
+			b->args[spec->nargs - 1] = b->items[i];
 		}
 		rc = add_one(txn, spec, &b->rec, &b->ids[i], &existed);
 		if (rc)
@@ -321,13 +313,15 @@ job_add_many(job_store *store, const struct job_spec *specs, size_t n,
 	size_t bytes = 0;
 	int rc;
 
+	if (n == 0)
+		return 0;
+	if (store == NULL || specs == NULL || ids == NULL)
+		return JOB_EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = check_spec(&specs[i])) != 0)
+		if ((rc = job_spec_check(&specs[i], NULL)) != 0)
 			return rc;
 		bytes += spec_size(&specs[i]);
 	}
-	if (n == 0)
-		return 0;
 	store_reserve(store->st, bytes);	/* a hint: errors can wait */
 	rc = store_write(store->st, add_batch, &b);
 	free(b.rec.p);
@@ -340,13 +334,16 @@ int
 job_add_each(job_store *store, const struct job_spec *spec,
     char *const *items, size_t n, uint64_t *ids)
 {
-	struct job_spec each = *spec;
+	struct job_spec each;
 	struct add_batch b = { .specs = &each, .n = n, .ids = ids,
 		.items = items };
 	size_t bytes;
 	int rc;
 
-	if ((rc = check_spec(spec)) != 0)
+	if (store == NULL || (n > 0 && ids == NULL))
+		return JOB_EINVAL;
+	if ((rc = job_spec_check(spec, NULL)) != 0 ||
+	    (rc = job_spec_check_items(spec, items, n)) != 0)
 		return rc;
 	if (n == 0)
 		return 0;
@@ -355,6 +352,7 @@ job_add_each(job_store *store, const struct job_spec *spec,
 		bytes += 2 + str_size(items[i]);
 	store_reserve(store->st, bytes);	/* a hint: errors can wait */
 	/* One spec for all, its last arg set to each item in turn. */
+	each = *spec;
 	if ((b.args = calloc(spec->nargs + 1, sizeof *b.args)) == NULL)
 		return ENOMEM;
 	for (size_t i = 0; i < spec->nargs; i++)
@@ -379,7 +377,9 @@ job_add(job_store *store, const struct job_spec *spec, uint64_t *id,
 
 	if (existed == NULL)
 		b.existed = &dummy;
-	if ((rc = check_spec(spec)) != 0)
+	if (store == NULL || id == NULL)
+		return JOB_EINVAL;
+	if ((rc = job_spec_check(spec, NULL)) != 0)
 		return rc;
 	rc = store_write(store->st, add_batch, &b);
 	free(b.rec.p);

@@ -93,6 +93,20 @@ set_error(struct job *job, const char *text)
 	return job_strdup(&job->last_error, text);
 }
 
+/* Sets last_error to text (or none), noting output the log lost. */
+static int
+set_outcome_error(struct job *job, const struct job_outcome *o,
+    const char *text)
+{
+	char buf[640];
+
+	if (o->log_error == 0)
+		return set_error(job, text);
+	snprintf(buf, sizeof buf, "%s%s%s: %s", text ? text : "",
+	    text ? "; " : "", JOB_LOG_INCOMPLETE, job_strerror(o->log_error));
+	return set_error(job, buf);
+}
+
 /* Moves a recurring job on to its next run after a run ends. */
 static int
 next_run(struct job *job, job_time_t now, int failed)
@@ -104,9 +118,8 @@ next_run(struct job *job, job_time_t now, int failed)
 		job->failures++;
 	job->attempts = 0;
 	job->uncharged = 0;
-	if ((rc = job_recur_next(job, now, &job->sched_at)) != 0)
+	if ((rc = job_recur_advance(job, now)) != 0)
 		return rc;
-	job->run_at = job->sched_at + job_random_delay(job->jitter);
 	job->state = JOB_PENDING;
 	return 0;
 }
@@ -119,7 +132,7 @@ record_failure(struct job_txn_plan *p, struct job *job,
 	uint32_t charged = job->attempts - job->uncharged;
 	job_time_t retry_at, next;
 
-	retry_at = now + job_backoff(charged);
+	retry_at = job_time_add_sat(now, job_backoff(charged));
 	if (job->name && job_recur_next(job, now, &next) == 0 &&
 	    retry_at >= next)
 		charged = job->max_attempts;	/* never delay the next run */
@@ -153,7 +166,7 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		/* Due at once, but never before its time (claimed ahead). */
 		if (job->run_at < now)
 			job->run_at = now;
-		if (set_error(job, o->error ? o->error :
+		if (set_outcome_error(job, o, o->error ? o->error :
 		    "interrupted by executor shutdown"))
 			return ENOMEM;
 		if (o->announced)
@@ -166,14 +179,15 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 	if (!o->error && !o->timed_out && o->signal <= 0 &&
 	    o->exit_status == 0) {
 		plan_event(p, JOB_EV_DONE, job, o, now, NULL);
-		set_error(job, NULL);
+		if (set_outcome_error(job, o, NULL))
+			return ENOMEM;
 		if (job->name)
 			return next_run(job, now, 0);
 		job->state = JOB_DONE;
 		return 0;
 	}
 	describe(o, job->handler, text, sizeof text);
-	if (set_error(job, text))
+	if (set_outcome_error(job, o, text))
 		return ENOMEM;
 	if (o->timed_out)
 		plan_event(p, JOB_EV_TIMEOUT, job, o, now, text);
@@ -242,7 +256,8 @@ static int
 missed(const struct job *job, job_time_t now)
 {
 	return job->name && job->catchup == JOB_CATCHUP_SKIP &&
-	    job->attempts == 0 && now > job->run_at + SKIP_LATE;
+	    job->attempts == 0 &&
+	    now > job_time_add_sat(job->run_at, SKIP_LATE);
 }
 
 static int
@@ -256,10 +271,7 @@ claim_change(struct job *job, void *arg)
 		return JOB_ECORRUPT;	/* an index out of step */
 	if (missed(job, a->now)) {
 		a->skipped = 1;
-		if ((rc = job_recur_next(job, a->now, &job->sched_at)) != 0)
-			return rc;
-		job->run_at = job->sched_at + job_random_delay(job->jitter);
-		return 0;
+		return job_recur_advance(job, a->now);
 	}
 	job->state = JOB_RUNNING;
 	job->owner = p->owner;
@@ -272,15 +284,21 @@ claim_change(struct job *job, void *arg)
 	return 0;
 }
 
-/* Claims job id; a record that cannot be read is reported, never run. */
+/*
+ * Claims job id; a record that cannot be read is reported, never run,
+ * and an id without a record is taken out of every index (and counts).
+ */
 static int
 claim_one(struct store_txn *txn, uint64_t id, struct claim_arg *a)
 {
+	struct job_txn_plan *p = a->plan;
 	int rc;
 
 	rc = job_update(txn, id, claim_change, a);
 	if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
 		rc = store_quarantine(txn, id);
+	else if (rc == JOB_ENOJOB && (rc = store_purge(txn, id)) == 0)
+		p->dangling[p->ndangling++] = id;
 	return rc;
 }
 
@@ -314,7 +332,7 @@ claim_due(struct store_txn *txn, struct job_txn_plan *p)
 	uint64_t id;
 	int rc, ahead = 0;
 
-	while (p->nclaimed < p->want) {
+	while (p->nclaimed < p->want && p->ndangling < JOB_PLAN_DANGLING) {
 		if ((rc = next_claim(txn, p, a.now, &ahead, &id)) != 0)
 			return rc == JOB_ENOJOB ? 0 : rc;
 		if ((rc = claim_one(txn, id, &a)) != 0)
@@ -330,6 +348,7 @@ plan_reset(struct job_txn_plan *p)
 		job_free_fields(&p->claimed[i]);
 	p->nclaimed = 0;
 	p->nevents = 0;
+	p->ndangling = 0;
 }
 
 static int

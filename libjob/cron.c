@@ -552,12 +552,12 @@ next_instant(const struct job_cron *c, int64_t s, int64_t off0, int64_t *t)
 	int rc;
 
 	if (utc_offset(s, &off) != 0 || wall_max(s, off, off0, &max) != 0)
-		return JOB_ERANGE;
+		return JOB_ETIMERANGE;
 	for (;;) {
 		if ((rc = next_wall(c, max, &ws)) != 0)
 			return rc;
 		if (first_instant(ws, off, t) != 0)
-			return JOB_ERANGE;
+			return JOB_ETIMERANGE;
 		if (*t > s)
 			return 0;
 		max = ws;	/* it ran already; only odd zones get here */
@@ -582,7 +582,7 @@ job_cron_next(const struct job_cron *cron, job_time_t after,
 	tzset();	/* localtime_r() need not notice a new TZ */
 	s = floor_div(after, JOB_NSEC);
 	if (utc_offset(s - WINDOW, &off) != 0)
-		return JOB_ERANGE;
+		return JOB_ETIMERANGE;
 	/*
 	 * Mostly the offset is the same from a window before s to a window
 	 * after the run found, so no change is near: two look-ups suffice.
@@ -595,8 +595,8 @@ job_cron_next(const struct job_cron *cron, job_time_t after,
 		if ((rc = next_instant(&c, s, off, &t)) != 0)
 			return rc;
 	}
-	if (t > INT64_MAX / JOB_NSEC)
-		return JOB_ERANGE;
+	if (t > JOB_TIME_MAX / JOB_NSEC)
+		return JOB_ETIMERANGE;
 	*next = t * JOB_NSEC;
 	return 0;
 }

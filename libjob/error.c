@@ -26,7 +26,9 @@ static const char *const messages[] = {
 	"not a job store",
 	"handler unsafe: others could have changed it",
 	"handlers directory missing or unusable",
-	"too long"
+	"too long",
+	"store needs repair: its indexes count jobs it does not hold "
+	    "(job-run repairs it)"
 };
 
 const char *

@@ -41,6 +41,9 @@ void job_guard_stop(struct job_guard *g);
 
 #define JOB_LOG_CAP ((off_t)1 << 20)	/* per job: newest output kept */
 
+/* How last_error and a log's header say that output was lost. */
+#define JOB_LOG_INCOMPLETE "output log incomplete"
+
 struct job_outlog {
 	int fd;
 	char path[4096];
@@ -48,6 +51,7 @@ struct job_outlog {
 	off_t header_at;	/* where this attempt's header starts */
 	uint32_t attempt;
 	job_time_t started;
+	int error;		/* why output was lost (an errno); 0: none */
 	char outcome[48];	/* in the header: "running" until it ends */
 };
 
@@ -55,7 +59,11 @@ struct job_outlog {
 int job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
     uint32_t attempt, job_time_t started);
 
-/* Appends handler output, trimming the log to its cap if need be. */
+/*
+ * Appends handler output, trimming the log to its cap if need be.  Once
+ * a write fails, output is dropped and log->error says why; the header's
+ * outcome will say that the output is incomplete.
+ */
 int job_outlog_write(struct job_outlog *log, const char *buf, size_t n);
 
 /*
@@ -112,6 +120,7 @@ struct job_outcome {
 	job_time_t started;
 	job_time_t ended;
 	int removed;		/* removed while running: record nothing */
+	int log_error;		/* output lost for want of a log: errno */
 	int announced;		/* its start event was reported */
 	char handler[136];	/* for the events of a removed job */
 };
@@ -125,6 +134,12 @@ struct job_event_text {
 	char status[32];
 	char text[512];
 };
+
+/* At most this many ids without a record are taken out per step. */
+#define JOB_PLAN_DANGLING 8
+
+/* What an event reports about an id an index named without a record. */
+#define JOB_DANGLING_TEXT "no such job: taken out of the store's indexes"
 
 struct job_txn_plan {
 	uint64_t owner;
@@ -141,6 +156,9 @@ struct job_txn_plan {
 	struct job_event *events;
 	size_t nevents;
 	struct job_event_text *texts;
+	/* out: ids an index named without a record, taken out of them */
+	uint64_t dangling[JOB_PLAN_DANGLING];
+	size_t ndangling;
 };
 
 /* Records outcomes and claims jobs in one durable transaction. */

@@ -66,4 +66,29 @@ int job_recur_first(const struct job *job, job_time_t now,
 /* A random delay in [0, max] (for jitter). */
 job_time_t job_random_delay(job_time_t max);
 
+/* Sets run_at to sched_at plus a random jitter, at most the end of time. */
+void job_recur_jitter(struct job *job);
+
+/*
+ * Moves a recurring job to its next run after a run that ended at end:
+ * sched_at and run_at.  Returns 0 or JOB_EBADCRON.
+ */
+int job_recur_advance(struct job *job, job_time_t end);
+
+/* The schedule rules of spec.c, for a preview (no name needed). */
+int job_schedule_check(const struct job_spec *spec);
+
+/* The arg limits of spec.c, for spec's args with each item appended. */
+int job_spec_check_items(const struct job_spec *spec, char *const *items,
+    size_t n);
+
+/* job_run()'s options with their defaults filled in, checked (runopts.c). */
+struct job_run_config {
+	struct job_run_options o;
+	char handlers[4096];
+};
+
+int job_run_config(struct job_run_config *cfg,
+    const struct job_run_options *opts);
+
 #endif

@@ -38,7 +38,8 @@ enum {
 	JOB_ENOTSTORE = -17,	/* not a job store (another program's) */
 	JOB_EUNSAFE = -18,	/* handler others could have changed */
 	JOB_ENOHANDLERS = -19,	/* handlers directory missing or unusable */
-	JOB_ETOOLONG = -20	/* argument, key or payload too long */
+	JOB_ETOOLONG = -20,	/* argument, key or payload too long */
+	JOB_EREPAIR = -21	/* indexes count jobs the store lacks */
 };
 
 /* Returns a static message for a code returned by any function here. */
@@ -48,6 +49,13 @@ const char *job_strerror(int code);
 typedef int64_t job_time_t;
 
 #define JOB_NSEC ((job_time_t)1000000000)
+
+/*
+ * The ends of time: JOB_TIME_MIN is 1677-09-21T00:12:43.145224192Z,
+ * JOB_TIME_MAX 2262-04-11T23:47:16.854775807Z.
+ */
+#define JOB_TIME_MIN INT64_MIN
+#define JOB_TIME_MAX INT64_MAX
 
 enum job_state {
 	JOB_PENDING = 0,
@@ -131,17 +139,40 @@ int job_name_valid(const char *s);
 job_time_t job_now(void);
 
 /*
+ * Sets *sum to t + d.  Returns 0, or JOB_ETIMERANGE (*sum untouched) when
+ * the sum is past either end of time: never a wrapped time.
+ */
+int job_time_add(job_time_t t, job_time_t d, job_time_t *sum);
+
+/*
+ * Returns t + d, or the end of time it passes (JOB_TIME_MAX or
+ * JOB_TIME_MIN): a deadline past the end of time never comes.
+ */
+job_time_t job_time_add_sat(job_time_t t, job_time_t d);
+
+/*
  * Parses TIME: RFC 3339 ("2026-12-01T10:00:00Z", "...+01:00", optional
  * fraction), local "2026-12-01 10:00[:00]" or "2026-12-01T10:00[:00]" (in
- * TZ), or "@EPOCHSECONDS".  Returns 0 or JOB_EBADTIME.
+ * TZ), or "@EPOCHSECONDS" (negative before 1970).  Returns 0, JOB_EBADTIME
+ * (malformed), JOB_ETIMERANGE (past JOB_TIME_MIN or JOB_TIME_MAX), or
+ * JOB_ETIMEGAP (a local time skipped by a daylight-saving change).
  */
 int job_time_parse(const char *s, job_time_t *out);
 
 /*
  * Parses DURATION: a positive integer with units s m h d w in decreasing
- * order ("90", "90s", "1h30m").  Returns 0 or JOB_EBADDURATION.
+ * order ("90", "90s", "1h30m").  Returns 0, JOB_EBADDURATION (malformed),
+ * or JOB_ETIMERANGE (more than JOB_TIME_MAX nanoseconds).
  */
 int job_duration_parse(const char *s, job_time_t *out);
+
+/*
+ * Returns 1 if tz (the value of TZ, NULL for unset) names a time zone the
+ * C library knows: empty, a zone file under $TZDIR or /usr/share/zoneinfo
+ * or at an absolute path, or a POSIX TZ string, after an optional ':'.
+ * Returns 0 for any other value, which the C library takes as UTC.
+ */
+int job_tz_valid(const char *tz);
 
 /* Formats t as RFC 3339 UTC, "2026-12-01T10:00:00Z" (whole seconds).
  * Returns the length written, or 0 if buf is too small (32 bytes suffice). */
@@ -174,7 +205,8 @@ int job_cron_parse(const char *expr, struct job_cron *cron, int *bad_field);
 
 /*
  * Sets *next to the first matching local time (TZ) strictly after `after`.
- * Returns 0, or JOB_EBADCRON if none exists within the search horizon.
+ * Returns 0, JOB_EBADCRON if none exists within the search horizon, or
+ * JOB_ETIMERANGE if it is past the end of time.
  */
 int job_cron_next(const struct job_cron *cron, job_time_t after,
     job_time_t *next);
@@ -225,6 +257,13 @@ void job_store_close(job_store *store);
 /* Returns the directory of an open store. */
 const char *job_store_dir(const job_store *store);
 
+/*
+ * Opens /dev/null on each of descriptors 0, 1 and 2 that is closed, so
+ * that no file opened later takes their place; job_store_open() calls it
+ * first.  Returns 0 or an errno.
+ */
+int job_std_fds_ensure(void);
+
 /* Enqueueing ---------------------------------------------------------------- */
 
 /*
@@ -256,11 +295,31 @@ struct job_spec {
 	int replace;
 };
 
+/* Limits of a spec. */
+#define JOB_ARG_MAX 131071		/* bytes of one arg (execve's 128 KiB) */
+#define JOB_ARGS_MAX (1 << 20)		/* bytes of all args, one NUL each */
+#define JOB_NARGS_MAX 65536		/* args */
+#define JOB_KEY_MAX 65536		/* bytes of a key */
+#define JOB_EVERY_MIN JOB_NSEC		/* the shortest interval */
+
+/*
+ * Checks spec as job_add() does, before it writes anything.  Returns 0,
+ * JOB_EBADNAME (handler, queue or name), JOB_EINVAL (a NULL arg, an empty
+ * key, a payload_len without payload and has_payload, a recurring field
+ * without a name, a name without exactly one of every and cron, catchup
+ * not a JOB_CATCHUP_), JOB_ETOOLONG (args or key past the limits above),
+ * JOB_ERANGE (retries, a negative timeout or jitter, every below
+ * JOB_EVERY_MIN), JOB_EBADCRON, or JOB_ETIMERANGE (the first run plus
+ * every, jitter or timeout past the end of time).  If field is not NULL,
+ * *field names the member at fault ("args", "every", ...), or NULL.
+ */
+int job_spec_check(const struct job_spec *spec, const char **field);
+
 /*
  * Adds one job.  Sets *id to its id; with a key or name that already
  * exists, sets *id to the existing job's and *existed to 1 (else 0).
  * Returns 0, JOB_ECONFLICT (a name with another definition and no
- * replace), JOB_EBADNAME, JOB_EBADCRON, or a store error.  Durable on
+ * replace), a code of job_spec_check(), or a store error.  Durable on
  * return.
  */
 int job_add(job_store *store, const struct job_spec *spec, uint64_t *id,
@@ -298,7 +357,7 @@ struct job_filter {
  * Calls fn for each matching job in id order, within one read
  * transaction; fn's job is valid during the call only.  A non-zero return
  * from fn stops the walk and is returned.  A corrupt record is passed to
- * corrupt (if not NULL) with its id, and skipped.
+ * corrupt (if not NULL) with its id, and skipped.  fn NULL: JOB_EINVAL.
  */
 int job_list(job_store *store, const struct job_filter *filter,
     int (*fn)(const struct job *job, void *arg),
@@ -306,6 +365,17 @@ int job_list(job_store *store, const struct job_filter *filter,
 
 /* Sets counts[state] for the four states. */
 int job_count(job_store *store, uint64_t counts[JOB_NSTATES]);
+
+/*
+ * Sets counts[state] for the four states, counting only the jobs that
+ * pass filter's handler, queue and name (its states are ignored; NULL
+ * counts every job), in one read transaction.  A corrupt record is
+ * passed to corrupt (if not NULL) with its id, and not counted.  Returns
+ * 0 or a store error.
+ */
+int job_count_matching(job_store *store, const struct job_filter *filter,
+    uint64_t counts[JOB_NSTATES], void (*corrupt)(uint64_t id, void *arg),
+    void *arg);
 
 /* Returns the path of job id's output log in buf (it may not exist). */
 int job_log_path(job_store *store, uint64_t id, char *buf, size_t size);
@@ -338,7 +408,10 @@ int job_remove_pending(job_store *store, uint64_t *removed);
 
 /*
  * Computes the first n run times of a recurring spec (every or cron)
- * starting from `from`, as job-recur --next prints them.
+ * starting from `from`, as job-recur --next prints them.  Returns 0,
+ * JOB_EINVAL (not exactly one of every and cron, a bad catchup),
+ * JOB_ERANGE (every below JOB_EVERY_MIN, a negative jitter),
+ * JOB_EBADCRON, or JOB_ETIMERANGE (a time past the end of time).
  */
 int job_recur_preview(const struct job_spec *spec, job_time_t from,
     job_time_t *times, size_t n);
@@ -373,22 +446,29 @@ struct job_event {
 	size_t text_len;
 };
 
+/* Zero (or NULL) in any field means its default. */
 struct job_run_options {
-	const char *handlers;		/* handlers directory */
-	unsigned slots;			/* -j, at least 1 */
+	const char *handlers;		/* handlers directory; NULL: default */
+	unsigned slots;			/* -j, 1 to JOB_SLOTS_MAX; 0: 1 */
 	const char *const *queues;	/* NULL-terminated; NULL: all */
 	int once;
-	job_time_t keep;		/* prune done jobs older than this */
-	job_time_t grace;		/* SIGTERM to SIGKILL */
+	job_time_t keep;		/* prune done jobs older; 0: 7 days */
+	job_time_t grace;		/* SIGTERM to SIGKILL; 0: 10 s */
 	int verbose;			/* report output lines */
 	void (*on_event)(const struct job_event *ev, void *arg);
 	void *arg;
 };
 
+#define JOB_SLOTS_MAX 1024
+#define JOB_KEEP_DEFAULT (7 * 86400 * JOB_NSEC)
+#define JOB_GRACE_DEFAULT (10 * JOB_NSEC)
+
 /*
  * Runs the executor until SIGTERM or SIGINT (or, with once, until no job is
  * due and none is running).  Blocks those signals and SIGCHLD while it
- * runs.  Returns 0 or an error.
+ * runs.  opts NULL is all defaults.  Returns 0, JOB_ERANGE (slots past
+ * JOB_SLOTS_MAX, a negative keep or grace), JOB_EBADNAME (a queue),
+ * JOB_EINVAL (an empty queue list or handlers ""), or an error.
  */
 int job_run(job_store *store, const struct job_run_options *opts);
 

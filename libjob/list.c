@@ -35,6 +35,8 @@ struct list_arg {
 	int (*fn)(const struct job *, void *);
 	void (*corrupt)(uint64_t, void *);
 	void *arg;
+	uint64_t seen[JOB_NSTATES];	/* records by state, all of them */
+	int unreadable;
 };
 
 static int
@@ -65,20 +67,38 @@ each_fn(uint64_t id, const void *rec, size_t len, void *arg)
 	if ((rc = job_decode(rec, len, &job)) != 0) {
 		if (rc != JOB_ECORRUPT && rc != JOB_ESCHEMA)
 			return rc;
+		l->unreadable = 1;
 		if (l->corrupt)
 			l->corrupt(id, l->arg);
 		return 0;
 	}
 	job.id = id;
+	if (job.state >= 0 && job.state < JOB_NSTATES)
+		l->seen[job.state]++;
 	rc = matches(l->filter, &job) ? l->fn(&job, l->arg) : 0;
 	job_free_fields(&job);
 	return rc;
 }
 
+/*
+ * Walks every record; then, unless some could not be read (their state
+ * unknown), checks them against the counts, which index entries without
+ * a record would inflate.
+ */
 static int
 list_fn(struct store_txn *txn, void *arg)
 {
-	return store_each(txn, 0, each_fn, arg);
+	struct list_arg *l = arg;
+	uint64_t counts[JOB_NSTATES];
+	int rc;
+
+	if ((rc = store_each(txn, 0, each_fn, arg)) != 0 || l->unreadable ||
+	    (rc = store_count(txn, counts)) != 0)
+		return rc;
+	for (int s = 0; s < JOB_NSTATES; s++)
+		if (counts[s] > l->seen[s])
+			return JOB_EREPAIR;
+	return 0;
 }
 
 int
@@ -87,8 +107,11 @@ job_list(job_store *store, const struct job_filter *filter,
     void (*corrupt)(uint64_t, void *), void *arg)
 {
 	struct job_filter none = { 0 };
-	struct list_arg l = { filter ? filter : &none, fn, corrupt, arg };
+	struct list_arg l = { .filter = filter ? filter : &none, .fn = fn,
+		.corrupt = corrupt, .arg = arg };
 
+	if (store == NULL || fn == NULL)
+		return JOB_EINVAL;
 	return store_read(store->st, list_fn, &l);
 }
 
@@ -102,6 +125,60 @@ int
 job_count(job_store *store, uint64_t counts[JOB_NSTATES])
 {
 	return store_read(store->st, count_fn, counts);
+}
+
+struct match_count {
+	struct job_filter filter;	/* every state */
+	uint64_t *counts;
+	void (*corrupt)(uint64_t, void *);
+	void *arg;
+};
+
+static int
+count_one(const struct job *job, void *arg)
+{
+	struct match_count *m = arg;
+
+	m->counts[job->state]++;
+	return 0;
+}
+
+static void
+count_corrupt(uint64_t id, void *arg)
+{
+	struct match_count *m = arg;
+
+	if (m->corrupt)
+		m->corrupt(id, m->arg);
+}
+
+static int
+match_count_fn(struct store_txn *txn, void *arg)
+{
+	struct match_count *m = arg;
+	struct list_arg l = { .filter = &m->filter, .fn = count_one,
+		.corrupt = count_corrupt, .arg = m };
+
+	for (int s = 0; s < JOB_NSTATES; s++)
+		m->counts[s] = 0;
+	return store_each(txn, 0, each_fn, &l);
+}
+
+/*
+ * Unlike job_count(), it reads every record: the store keeps counts by
+ * state only.
+ */
+int
+job_count_matching(job_store *store, const struct job_filter *filter,
+    uint64_t counts[JOB_NSTATES], void (*corrupt)(uint64_t id, void *arg),
+    void *arg)
+{
+	struct match_count m = { { 0 }, counts, corrupt, arg };
+
+	if (filter)
+		m.filter = *filter;
+	m.filter.states = (1u << JOB_NSTATES) - 1;
+	return store_read(store->st, match_count_fn, &m);
 }
 
 int

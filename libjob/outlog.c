@@ -6,9 +6,9 @@
  * (padded to a fixed width) and overwritten in place when the attempt
  * ends, so that the log can be read while the handler runs.  Processes
  * the handler left behind may write on after that, until the log is
- * closed; a cut log keeps the outcome in the header it writes again.  When the
- * log grows past twice its cap it is cut to the newest cap bytes,
- * starting at a line, so a chatty handler cannot fill the disk.
+ * closed; a cut log keeps the outcome in the header it writes again.
+ * When the log grows past twice its cap it is cut to the newest cap
+ * bytes, starting at a line, so a chatty handler cannot fill the disk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 #include "exec.h"
 
-#define OUTCOME_WIDTH 40
+#define OUTCOME_WIDTH 64
 
 static int
 write_all(int fd, const char *buf, size_t n)
@@ -40,17 +40,38 @@ write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
+/*
+ * The outcome as the header shows it: with a note when output was lost,
+ * and never wider than the header's room, so that rewriting the header
+ * in place overwrites no output (and, on a full disk, needs no block).
+ */
+static void
+header_outcome(const struct job_outlog *log, const char *outcome,
+    char *buf)
+{
+	int n = snprintf(buf, OUTCOME_WIDTH + 1, "%s", outcome);
+
+	if (log->error == 0 || strcmp(outcome, "running") == 0)
+		return;
+	n = snprintf(buf, OUTCOME_WIDTH + 1, "%s; %s: %s", outcome,
+	    JOB_LOG_INCOMPLETE, job_strerror(log->error));
+	if (n > OUTCOME_WIDTH)
+		snprintf(buf, OUTCOME_WIDTH + 1, "%s; %s", outcome,
+		    JOB_LOG_INCOMPLETE);
+}
+
 /* Formats the header line of the current attempt into line. */
 static size_t
 header_line(const struct job_outlog *log, const char *outcome, char *line,
     size_t size)
 {
-	char when[40];
+	char when[40], text[OUTCOME_WIDTH + 1];
 	int n;
 
 	job_time_format_utc(log->started, when, sizeof when);
+	header_outcome(log, outcome, text);
 	n = snprintf(line, size, "== attempt %" PRIu32 " at %s: %-*s==\n",
-	    log->attempt, when, OUTCOME_WIDTH, outcome);
+	    log->attempt, when, OUTCOME_WIDTH, text);
 	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
@@ -74,28 +95,28 @@ job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
 {
 	struct stat sb;
 
+	log->error = 0;
 	snprintf(log->path, sizeof log->path, "%s/%s/%" PRIu64, dir,
 	    JOB_LOG_DIR, id);
 	log->fd = open(log->path, O_WRONLY | O_CREAT | O_CLOEXEC,
 	    0600);
-	if (log->fd == -1)
-		return errno;
-	if (fstat(log->fd, &sb) == -1) {
-		close(log->fd);
-		log->fd = -1;
-		return errno;
-	}
 	/* No O_APPEND: Linux pwrite() would append the header rewrite. */
-	if (lseek(log->fd, 0, SEEK_END) == -1) {
-		close(log->fd);
+	if (log->fd == -1 || fstat(log->fd, &sb) == -1 ||
+	    lseek(log->fd, 0, SEEK_END) == -1) {
+		log->error = errno;
+		if (log->fd != -1)
+			close(log->fd);
 		log->fd = -1;
-		return errno;
+		return log->error;
 	}
 	log->size = sb.st_size;
 	log->attempt = attempt;
 	log->started = started;
 	snprintf(log->outcome, sizeof log->outcome, "running");
-	return write_header(log, log->fd);
+	/* A header that did not fit: its output is dropped, and noted. */
+	if ((log->error = write_header(log, log->fd)) != 0)
+		log->size = sb.st_size;
+	return 0;
 }
 
 /*
@@ -190,28 +211,36 @@ job_outlog_write(struct job_outlog *log, const char *buf, size_t n)
 {
 	int rc;
 
-	if (log->fd == -1)
+	if (log->fd == -1 || log->error)
 		return 0;
-	if ((rc = write_all(log->fd, buf, n)) != 0)
+	if ((rc = write_all(log->fd, buf, n)) != 0) {
+		log->error = rc;	/* dropped from here on: a cut, noted */
 		return rc;
+	}
 	log->size += (off_t)n;
 	if (log->size > 2 * JOB_LOG_CAP)
 		return trim(log);
 	return 0;
 }
 
+/* Writes the header again, in place, with log->outcome. */
+static void
+rewrite_header(struct job_outlog *log)
+{
+	char line[160];
+	size_t n = header_line(log, log->outcome, line, sizeof line);
+
+	if (n > 0)
+		(void)!pwrite(log->fd, line, n, log->header_at);
+}
+
 void
 job_outlog_end(struct job_outlog *log, const char *outcome)
 {
-	char line[160];
-	size_t n;
-
 	if (log->fd == -1)
 		return;
 	snprintf(log->outcome, sizeof log->outcome, "%s", outcome);
-	n = header_line(log, outcome, line, sizeof line);
-	if (n > 0)
-		(void)!pwrite(log->fd, line, n, log->header_at);
+	rewrite_header(log);
 }
 
 void
@@ -221,6 +250,8 @@ job_outlog_close(struct job_outlog *log, const char *outcome)
 		return;
 	if (outcome)
 		job_outlog_end(log, outcome);
+	else if (log->error)
+		rewrite_header(log);	/* leftovers' output was lost: noted */
 	close(log->fd);
 	log->fd = -1;
 }

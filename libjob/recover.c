@@ -119,9 +119,8 @@ lose_change(struct job *job, void *arg)
 		job->runs++;
 		job->failures++;
 		job->attempts = job->uncharged = 0;
-		if (job_recur_next(job, a->now, &job->sched_at) != 0)
+		if (job_recur_advance(job, a->now) != 0)
 			return JOB_EBADCRON;
-		job->run_at = job->sched_at + job_random_delay(job->jitter);
 		return 0;
 	}
 	job->state = JOB_FAILED;
@@ -155,6 +154,37 @@ reserve(struct recovery *rv, size_t n)
 	return 0;
 }
 
+/* Reports an id an index named without a record, now out of them. */
+static int
+repaired_fn(uint64_t id, void *arg)
+{
+	struct recovery *rv = arg;
+	struct job_event *ev;
+	int rc;
+
+	if ((rc = reserve(rv, rv->nevents + 1)) != 0)
+		return rc;
+	ev = &rv->events[rv->nevents++];
+	memset(ev, 0, sizeof *ev);
+	ev->kind = JOB_EV_ERROR;
+	ev->time = job_now();
+	ev->job = id;
+	ev->text = JOB_DANGLING_TEXT;
+	ev->text_len = strlen(ev->text);
+	return 0;
+}
+
+/* Takes an id without a record out of every index, and reports it. */
+static int
+dangling(struct store_txn *txn, struct recovery *rv, uint64_t id)
+{
+	int rc;
+
+	if ((rc = store_purge(txn, id)) != 0)
+		return rc;
+	return repaired_fn(id, rv);
+}
+
 static int
 lose(struct store_txn *txn, struct recovery *rv, const struct running *r)
 {
@@ -166,7 +196,9 @@ lose(struct store_txn *txn, struct recovery *rv, const struct running *r)
 	rc = job_update(txn, r->id, lose_change, &a);
 	if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
 		rc = store_quarantine(txn, r->id);
-	if (rc && rc != JOB_ENOJOB)
+	if (rc == JOB_ENOJOB)	/* the running index named no record */
+		return dangling(txn, rv, r->id);
+	if (rc)
 		return rc;
 	if (a.hit) {
 		a.ev->kind = JOB_EV_LOST;
@@ -177,6 +209,17 @@ lose(struct store_txn *txn, struct recovery *rv, const struct running *r)
 		rv->nevents++;
 	}
 	return 0;
+}
+
+/* Repairs indexes that name jobs the store does not hold. */
+static int
+repair(struct store_txn *txn, struct recovery *rv)
+{
+	int rc = store_needs_repair(txn);
+
+	if (rc <= 0)
+		return rc;
+	return store_repair(txn, repaired_fn, rv);
 }
 
 /*
@@ -194,9 +237,10 @@ recover_txn(struct store_txn *txn, void *arg)
 	s->others = 0;
 	s->nalive = s->ndead = 0;
 	rv->nevents = 0;
-	if ((rc = store_each_running(txn, scan_fn, s)) != 0)
+	if ((rc = repair(txn, rv)) != 0 ||
+	    (rc = store_each_running(txn, scan_fn, s)) != 0)
 		return rc;
-	if ((rc = reserve(rv, s->nlost)) != 0)
+	if ((rc = reserve(rv, rv->nevents + s->nlost)) != 0)
 		return rc;
 	for (size_t i = 0; i < s->nlost; i++)
 		if ((rc = lose(txn, rv, &s->lost[i])) != 0)

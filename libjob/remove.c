@@ -40,7 +40,7 @@ job_remove(job_store *store, uint64_t id, int force)
 	struct remove_arg r = { id, force };
 	int rc;
 
-	if ((rc = store_write(store->st, remove_fn, &r)) != 0)
+	if ((rc = store_write_freeing(store->st, remove_fn, &r)) != 0)
 		return rc;
 	job_log_remove(store->dir, id);
 	/* An executor running it sees it gone and stops its handler. */
@@ -54,12 +54,18 @@ struct find_arg {
 	uint64_t id;
 };
 
+/* A name whose record is missing names no job (adding it repairs it). */
 static int
 find_name_fn(struct store_txn *txn, void *arg)
 {
 	struct find_arg *a = arg;
+	const void *rec;
+	size_t len;
+	int rc;
 
-	return store_find_name(txn, a->name, &a->id);
+	if ((rc = store_find_name(txn, a->name, &a->id)) != 0)
+		return rc;
+	return store_get(txn, a->id, &rec, &len);
 }
 
 int
@@ -109,7 +115,8 @@ remove_finished_fn(struct store_txn *txn, void *arg)
 		job_init(&job);
 		if ((rc = job_load(txn, f->ids[i], &job)) == 0)
 			rc = job_delete(txn, &job);
-		else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+		else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA ||
+		    rc == JOB_ENOJOB)	/* unreadable, or only in the index */
 			rc = store_purge(txn, f->ids[i]);
 		job_free_fields(&job);
 	}
@@ -126,7 +133,7 @@ job_remove_finished(job_store *store, int state, job_time_t before,
 	*removed = 0;
 	if (state != JOB_DONE && state != JOB_FAILED)
 		return JOB_EINVAL;
-	rc = store_write(store->st, remove_finished_fn, &f);
+	rc = store_write_freeing(store->st, remove_finished_fn, &f);
 	if (rc == 0) {
 		for (size_t i = 0; i < f.n; i++)
 			job_log_remove(store->dir, f.ids[i]);
@@ -178,7 +185,7 @@ job_remove_pending(job_store *store, uint64_t *removed)
 	int rc;
 
 	*removed = 0;
-	rc = store_write(store->st, remove_pending_fn, &f);
+	rc = store_write_freeing(store->st, remove_pending_fn, &f);
 	if (rc == 0) {
 		for (size_t i = 0; i < f.n; i++)
 			job_log_remove(store->dir, f.ids[i]);

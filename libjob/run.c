@@ -24,6 +24,8 @@
 #include "runner.h"
 
 #define PRUNE_EVERY (60 * JOB_NSEC)
+#define RETRY_MAX (60 * JOB_NSEC)	/* longest wait after store errors */
+#define ONCE_GIVE_UP 5			/* --once, stopping: errors in a row */
 
 static void
 emit(struct runner *r, const struct job_event *ev)
@@ -40,6 +42,41 @@ emit_error(struct runner *r, int rc)
 	ev.text = job_strerror(rc);
 	ev.text_len = strlen(ev.text);
 	emit(r, &ev);
+}
+
+/* Reports ids an index named without a record (now out of them). */
+static void
+emit_dangling(struct runner *r, const struct job_txn_plan *p)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
+
+	ev.text = JOB_DANGLING_TEXT;
+	ev.text_len = strlen(ev.text);
+	for (size_t i = 0; i < p->ndangling; i++) {
+		ev.job = p->dangling[i];
+		emit(r, &ev);
+	}
+}
+
+/*
+ * A step that failed is tried again after 1 s, then 2 s, 4 s, ... up to
+ * a minute while it keeps failing (with --once, every second), each
+ * failure logged once.  With --once, or once stopping, the loop gives
+ * up after ONCE_GIVE_UP in a row: its jobs left running are recovered
+ * as lost by the next executor.
+ */
+static void
+step_failed(struct runner *r, int rc)
+{
+	job_time_t delay = JOB_NSEC;
+
+	emit_error(r, rc);
+	for (unsigned i = 0; !r->o->once && !r->stopping &&
+	    i < r->store_errors &&
+	    delay < RETRY_MAX; i++)
+		delay *= 2;
+	r->store_errors++;
+	r->retry_at = job_now() + (delay < RETRY_MAX ? delay : RETRY_MAX);
 }
 
 static void
@@ -61,7 +98,7 @@ plan_prune(struct runner *r, job_time_t now)
 	r->next_prune = 0;
 	if (job_oldest_done(r->store, &oldest) != 0)
 		return;
-	r->next_prune = oldest + r->o->keep;
+	r->next_prune = job_time_add_sat(oldest, r->o->keep);
 	if (r->next_prune < now + PRUNE_EVERY)
 		r->next_prune = now + PRUNE_EVERY;
 }
@@ -74,7 +111,8 @@ prune(struct runner *r, job_time_t now)
 	uint64_t n;
 	int rc;
 
-	rc = job_remove_finished(r->store, JOB_DONE, now - r->o->keep, &n);
+	rc = job_remove_finished(r->store, JOB_DONE,
+	    job_time_add_sat(now, -r->o->keep), &n);
 	plan_prune(r, now);
 	if (rc)
 		emit_error(r, rc);
@@ -157,11 +195,12 @@ step(struct runner *r)
 			return 0;
 	}
 	if ((rc = job_txn_step(r->store, p)) != 0) {
-		emit_error(r, rc);
-		r->retry_at = job_now() + JOB_NSEC;
+		step_failed(r, rc);
 		return rc;
 	}
 	r->retry_at = 0;
+	r->store_errors = 0;
+	emit_dangling(r, p);
 	runner_outcomes_clear(r);
 	for (size_t i = 0; i < p->nevents; i++) {
 		emit(r, &p->events[i]);
@@ -316,8 +355,10 @@ loop(struct runner *r)
 		now = job_now();
 		runner_check_timers(r, now);
 		runner_collect(r, now);
-		if (r->retry_at == 0 || now >= r->retry_at)
-			step(r);
+		if ((r->retry_at == 0 || now >= r->retry_at) &&
+		    (rc = step(r)) != 0 && (r->o->once || r->stopping) &&
+		    r->nrunning == 0 && r->store_errors >= ONCE_GIVE_UP)
+			return rc;
 		/* Not before what the handlers left in their groups is gone. */
 		if (r->stopping && r->nrunning == 0 && r->noutcomes == 0 &&
 		    r->nkills == 0)
@@ -343,13 +384,18 @@ loop(struct runner *r)
 int
 job_run(job_store *store, const struct job_run_options *opts)
 {
+	struct job_run_config cfg;
 	struct runner r;
 	int rc;
 
+	if (store == NULL)
+		return JOB_EINVAL;
+	if ((rc = job_run_config(&cfg, opts)) != 0)
+		return rc;
 	/* A typo in a unit file must not fail every due job for good. */
-	if (job_handler_check(opts->handlers, NULL, NULL, 0) != 0)
+	if (job_handler_check(cfg.o.handlers, NULL, NULL, 0) != 0)
 		return JOB_ENOHANDLERS;
-	if ((rc = runner_init(&r, store, opts)) != 0)
+	if ((rc = runner_init(&r, store, &cfg.o)) != 0)
 		return rc;
 	recover(&r, job_now());
 	prune(&r, job_now());

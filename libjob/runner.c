@@ -176,7 +176,7 @@ runner_due(struct runner *r)
 static job_time_t
 wake_for(struct runner *r, job_time_t when, job_time_t now)
 {
-	if (when - r->plan.ahead > now)
+	if (when > now + r->plan.ahead)		/* when - ahead may wrap */
 		return when - r->plan.ahead;
 	return when > now ? when : now;
 }
@@ -213,6 +213,7 @@ runner_timeout(struct runner *r, job_time_t now)
 	    job_next_due_time(r->store, &when) == 0)
 		t = nearer(t, wake_for(r, when, now), now);
 	t = nearer(t, r->next_prune, now);	/* 0: none */
+	t = nearer(t, r->retry_at, now);	/* a step that failed */
 	/* Past, it waits for the next step that has a job to claim. */
 	if (r->handlers_retry > now)
 		t = nearer(t, r->handlers_retry, now);

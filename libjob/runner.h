@@ -96,6 +96,7 @@ struct runner {
 	int done_since_prune;
 	job_time_t next_recover;
 	job_time_t retry_at;
+	unsigned store_errors;		/* failed steps in a row */
 	int handlers_said;		/* the handlers directory is unusable */
 	job_time_t handlers_retry;	/* no claim before; 0: none */
 };

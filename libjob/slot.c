@@ -32,6 +32,7 @@ new_outcome(struct runner *r, const struct slot *s, job_time_t now)
 	o->signal = -1;
 	o->started = s->started;
 	o->ended = now;
+	o->log_error = s->log.error;
 	snprintf(o->handler, sizeof o->handler, "%s", s->job.handler);
 	r->errors[r->noutcomes][0] = 0;
 	r->noutcomes++;
@@ -127,7 +128,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 	}
 	job_guard_add(&r->guard, s->child.pid);
 	if (s->job.timeout > 0)
-		s->deadline = s->started + s->job.timeout;
+		s->deadline = job_time_add_sat(s->started, s->job.timeout);
 	if (!s->ahead)
 		announce(r, s);
 }
@@ -308,7 +309,7 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 		s->signalled = job_now();
 	kill(-s->child.pid, sig);
 	if (sig == SIGTERM && s->kill_at == 0)
-		s->kill_at = job_now() + r->o->grace;
+		s->kill_at = job_time_add_sat(job_now(), r->o->grace);
 }
 
 /*

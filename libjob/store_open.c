@@ -75,12 +75,11 @@ job_store_open(job_store **out, const char *dir, int flags)
 	job_store *s;
 	int rc, create = flags & JOB_STORE_CREATE;
 
+	if ((rc = job_std_fds_ensure()) != 0)
+		return rc;
 	if (strlen(dir) > 4000)
 		return ENAMETOOLONG;
-	rc = create ? make_dirs(dir) : check_dir(dir);
-	if (rc == 0 && create)
-		rc = make_layout(dir);
-	if (rc)
+	if ((rc = create ? make_dirs(dir) : check_dir(dir)) != 0)
 		return rc;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return ENOMEM;
@@ -88,7 +87,9 @@ job_store_open(job_store **out, const char *dir, int flags)
 		free(s);
 		return ENOMEM;
 	}
-	if ((rc = store_open(&s->st, dir, create)) != 0) {
+	/* The layout only once the store is known to be job's. */
+	if ((rc = store_open(&s->st, dir, create)) != 0 ||
+	    (create && (rc = make_layout(dir)) != 0)) {
 		job_store_close(s);
 		return rc;
 	}

@@ -3,7 +3,11 @@
  *
  * Digits are read by hand: strptime(), strtol() and <ctype.h> depend on the
  * locale, and strtol() accepts signs and spaces that SPEC.md does not.
- * Every step that can overflow int64_t nanoseconds is checked first.
+ * Every step that can overflow int64_t nanoseconds is checked first.  The
+ * errors say which: JOB_EBADTIME or JOB_EBADDURATION for a malformed
+ * argument, JOB_ETIMERANGE for a well-formed one past the ends of time
+ * (1677 and 2262), JOB_ETIMEGAP for a local time that a daylight-saving
+ * change skips.
  */
 #include <stdint.h>
 #include <time.h>
@@ -51,21 +55,28 @@ digits(const char **sp, int n, int *v)
 	return 0;
 }
 
-/* Reads one or more digits into a non-negative int64_t. */
+/*
+ * Reads one or more digits into a non-negative int64_t.  Returns -1 if
+ * there is none, 1 if the number does not fit (all its digits read, *v
+ * INT64_MAX), else 0.
+ */
 static int
 read_int(const char **sp, int64_t *v)
 {
 	const char *s = *sp;
+	int big = 0;
 
 	if (!is_digit(*s))
 		return -1;
 	for (*v = 0; is_digit(*s); s++) {
-		if (*v > (INT64_MAX - (*s - '0')) / 10)
-			return -1;
-		*v = *v * 10 + (*s - '0');
+		if (big || *v > (INT64_MAX - (*s - '0')) / 10) {
+			big = 1;
+			*v = INT64_MAX;
+		} else
+			*v = *v * 10 + (*s - '0');
 	}
 	*sp = s;
-	return 0;
+	return big;
 }
 
 static int
@@ -216,7 +227,7 @@ earliest(time_t t, const struct fields *f)
 	return t;
 }
 
-/* Local time in TZ to seconds since the Epoch. */
+/* Local time in TZ to seconds since the Epoch, or a JOB_E code. */
 static int
 local_seconds(const struct fields *f, int64_t *sec)
 {
@@ -234,10 +245,10 @@ local_seconds(const struct fields *f, int64_t *sec)
 	t = mktime(&tm);
 	/* (time_t)-1 is also a valid time; failure leaves tm_wday alone. */
 	if (tm.tm_wday == -1)
-		return -1;
+		return JOB_ETIMERANGE;
 	/* A time in a spring-forward gap does not exist: mktime() moves it. */
 	if (!same_fields(&tm, f))
-		return -1;
+		return JOB_ETIMEGAP;
 	*sec = earliest(t, f);
 	return 0;
 }
@@ -264,15 +275,22 @@ to_ns(int64_t sec, long nsec, job_time_t *out)
 	return 0;
 }
 
-/* @EPOCHSECONDS: digits only, so never negative. */
+/*
+ * @EPOCHSECONDS: digits, after a '-' for a time before 1970, as GNU date
+ * reads it.
+ */
 static int
 parse_epoch(const char *s, job_time_t *out)
 {
+	int neg = *s == '-';
 	int64_t sec;
+	int rc;
 
-	if (read_int(&s, &sec) == -1 || *s != '\0' ||
-	    to_ns(sec, 0, out) == -1)
+	s += neg;
+	if ((rc = read_int(&s, &sec)) == -1 || *s != '\0')
 		return JOB_EBADTIME;
+	if (rc == 1 || to_ns(neg ? -sec : sec, 0, out) == -1)
+		return JOB_ETIMERANGE;
 	return 0;
 }
 
@@ -285,7 +303,7 @@ job_time_parse(const char *s, job_time_t *out)
 {
 	struct fields f;
 	int64_t sec;
-	int off;
+	int off, rc;
 
 	if (s == NULL)
 		return JOB_EBADTIME;
@@ -298,15 +316,16 @@ job_time_parse(const char *s, job_time_t *out)
 	if (parse_clock(&s, &f) == -1)
 		return JOB_EBADTIME;
 	if (*s == '\0') {
-		if (local_seconds(&f, &sec) == -1)
-			return JOB_EBADTIME;
+		if ((rc = local_seconds(&f, &sec)) != 0)
+			return rc;
 	} else {
 		if (!f.has_sec || parse_offset(&s, &off) == -1 || *s != '\0')
 			return JOB_EBADTIME;
 		sec = utc_seconds(&f) - off;
 	}
+	/* Four-digit years are well-formed, but most are out of range. */
 	if (to_ns(sec, f.nsec, out) == -1)
-		return JOB_EBADTIME;
+		return JOB_ETIMERANGE;
 	return 0;
 }
 
@@ -331,16 +350,21 @@ unit_index(char c, size_t from)
 	return NUNITS;
 }
 
+/*
+ * The form is checked to the end before the range, so that "1h30" past
+ * the end of time is still malformed.
+ */
 int
 job_duration_parse(const char *s, job_time_t *out)
 {
 	job_time_t total = 0, n, mult;
 	size_t u, next = 0;
+	int rc, big = 0;
 
 	if (s == NULL || *s == '\0')
 		return JOB_EBADDURATION;
 	while (*s != '\0') {
-		if (read_int(&s, &n) == -1)
+		if ((rc = read_int(&s, &n)) == -1)
 			return JOB_EBADDURATION;
 		/* Only a lone number is bare seconds: "1h30" is an error. */
 		if (*s == '\0' && next == 0)
@@ -348,11 +372,14 @@ job_duration_parse(const char *s, job_time_t *out)
 		else if ((u = unit_index(*s++, next)) == NUNITS)
 			return JOB_EBADDURATION;
 		mult = units[u].sec * JOB_NSEC;
-		if (n > (INT64_MAX - total) / mult)
-			return JOB_EBADDURATION;
-		total += n * mult;
+		if (rc == 1 || n > (INT64_MAX - total) / mult)
+			big = 1;
+		else
+			total += n * mult;
 		next = u + 1;
 	}
+	if (big)
+		return JOB_ETIMERANGE;
 	if (total <= 0)
 		return JOB_EBADDURATION;
 	*out = total;

@@ -6,7 +6,7 @@
  *   jobs      id -> encoded record
  *   waiting   run_at, id -> priority, queue  (pending, not yet due)
  *   ready     queue NUL ~priority run_at id -> ""  (pending and due)
- *   keys      idempotency key -> id
+ *   keys      idempotency key (SHA-256 if long) -> id
  *   names     recurring name -> id
  *   finished  state finished_at id -> ""  (done and failed)
  *   running   id -> owner
@@ -17,136 +17,11 @@
  * job of a queue is then the first key with the queue's prefix.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lmdb_impl.h"
-
-static const char *const db_names[DB_COUNT] = {
-	"meta", "jobs", "waiting", "ready", "keys", "names", "finished",
-	"running"
-};
-
-/* Opening ---------------------------------------------------------------- */
-
-static int
-open_dbs(struct store *st, int create)
-{
-	MDB_txn *txn;
-	int rc, i;
-
-	rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
-	if (rc == MDB_MAP_RESIZED) {
-		mdb_env_set_mapsize(st->env, 0);
-		rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY,
-		    &txn);
-	}
-	if (rc)
-		return map_err(rc);
-	for (i = 0; i < DB_COUNT; i++) {
-		rc = mdb_dbi_open(txn, db_names[i], create ? MDB_CREATE : 0,
-		    &st->dbi[i]);
-		if (rc)
-			break;
-	}
-	if (rc == MDB_NOTFOUND) {
-		mdb_txn_abort(txn);
-		return JOB_ENOSTORE;
-	}
-	if (rc) {
-		mdb_txn_abort(txn);
-		return map_err(rc);
-	}
-	return map_err(mdb_txn_commit(txn));
-}
-
-static int
-check_version(struct store_txn *t, void *arg)
-{
-	MDB_val v;
-	uint32_t version;
-	int rc;
-
-	(void)arg;
-	rc = db_get(t, DB_META, str_val("version"), &v);
-	if (rc == JOB_ENOJOB) {
-		if (!t->write)
-			return 0;
-		version = JOB_SCHEMA_VERSION;
-		return lmdb_put(t, DB_META, str_val("version"),
-		    val(&version, sizeof version));
-	}
-	if (rc)
-		return rc;
-	if (v.mv_size != sizeof version)
-		return JOB_ECORRUPT;
-	memcpy(&version, v.mv_data, sizeof version);
-	return version > JOB_SCHEMA_VERSION ? JOB_ESCHEMA : 0;
-}
-
-/* Handlers must not inherit the data file: LMDB leaves it open on exec. */
-static void
-set_cloexec(MDB_env *env)
-{
-	mdb_filehandle_t fd;
-	int flags;
-
-	if (mdb_env_get_fd(env, &fd) == 0 &&
-	    (flags = fcntl(fd, F_GETFD)) != -1)
-		fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-}
-
-int
-store_open(struct store **out, const char *dir, int create)
-{
-	struct store *st;
-	char path[4096];
-	struct stat sb;
-	int rc, dead;
-
-	if ((size_t)snprintf(path, sizeof path, "%s/data.mdb", dir) >=
-	    sizeof path)
-		return ENAMETOOLONG;
-	if (!create && stat(path, &sb) == -1)
-		return errno == ENOENT ? JOB_ENOSTORE : errno;
-	if ((st = calloc(1, sizeof *st)) == NULL)
-		return ENOMEM;
-	if ((rc = map_err(mdb_env_create(&st->env))) != 0) {
-		free(st);
-		return rc;
-	}
-	mdb_env_set_maxdbs(st->env, DB_COUNT);
-	mdb_env_set_maxreaders(st->env, MAX_READERS);
-	mdb_env_set_mapsize(st->env, MAP_INITIAL);
-	rc = mdb_env_open(st->env, dir, MDB_NOTLS | MDB_NORDAHEAD, 0600);
-	if (rc == 0) {
-		set_cloexec(st->env);
-		mdb_reader_check(st->env, &dead);
-		rc = open_dbs(st, create);
-	} else
-		rc = map_err(rc);
-	if (rc == 0)
-		rc = create ? store_write(st, check_version, NULL) :
-		    store_read(st, check_version, NULL);
-	if (rc) {
-		store_close(st);
-		return rc;
-	}
-	*out = st;
-	return 0;
-}
-
-void
-store_close(struct store *st)
-{
-	if (st == NULL)
-		return;
-	mdb_env_close(st->env);
-	free(st);
-}
+#include "sha256.h"
 
 static int save_meta(struct store_txn *t);
 static void puts_close(struct store_txn *t);
@@ -162,6 +37,8 @@ txn_begin(struct store *st, int write, struct store_txn *t)
 	t->st = st;
 	t->write = write;
 	t->now = job_now();
+	if (st->env == NULL)
+		return JOB_EBACKEND;
 	rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
 	if (rc == MDB_MAP_RESIZED) {
 		/* Another process grew the map: adopt its size. */
@@ -194,6 +71,8 @@ store_reserve(struct store *st, size_t bytes)
 	MDB_stat stat;
 	size_t used, want, size;
 
+	if (lmdb_writable(st) != 0)
+		return 0;	/* no use: store_write() will say */
 	mdb_env_info(st->env, &info);
 	mdb_env_stat(st->env, &stat);
 	used = (info.me_last_pgno + 1) * stat.ms_psize;
@@ -214,6 +93,8 @@ store_write(struct store *st, int (*fn)(struct store_txn *, void *),
 	struct store_txn t;
 	int rc;
 
+	if ((rc = lmdb_writable(st)) != 0)
+		return rc;
 	for (;;) {
 		if ((rc = txn_begin(st, 1, &t)) != 0)
 			return rc;
@@ -230,7 +111,9 @@ store_write(struct store *st, int (*fn)(struct store_txn *, void *),
 		if ((rc = grow_map(st)) != 0)
 			return rc;
 	}
-	return map_err(rc);
+	if (rc == 0)
+		lmdb_reserve_keep(st);
+	return lmdb_write_error(st->dir, map_err(rc));
 }
 
 int
@@ -419,6 +302,31 @@ lmdb_count_add(struct store_txn *t, int state, int delta)
 	return 0;
 }
 
+/* Marks the meta record changed, so that the transaction commits it. */
+int
+lmdb_meta_touch(struct store_txn *t)
+{
+	int rc;
+
+	if ((rc = load_meta(t)) != 0)
+		return rc;
+	t->meta_dirty = 1;
+	return 0;
+}
+
+/* Sets every count (a repair). */
+int
+lmdb_count_set(struct store_txn *t, const uint64_t counts[JOB_NSTATES])
+{
+	int rc;
+
+	if ((rc = load_meta(t)) != 0)
+		return rc;
+	memcpy(t->counts, counts, sizeof t->counts);
+	t->meta_dirty = 1;
+	return 0;
+}
+
 /* Index keys --------------------------------------------------------------- */
 
 static void
@@ -535,22 +443,40 @@ same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/*
+ * The index key of an idempotency key or a name: the string itself when
+ * LMDB can hold it (so stores written before read the same), else a NUL
+ * byte and the string's SHA-256, which no string can equal: none starts
+ * with NUL.  The string itself stays in the record.
+ */
+static MDB_val
+unique_key(const char *s, unsigned char hash[1 + SHA256_LEN])
+{
+	size_t n = strlen(s);
+
+	if (n <= KEY_MAX)
+		return val(s, n);
+	hash[0] = 0;
+	store_sha256(s, n, hash + 1);
+	return val(hash, 1 + SHA256_LEN);
+}
+
 /* Points name index db at id for s, removing old's entry if it differs. */
 static int
 move_unique(struct store_txn *t, int db, const char *was, const char *s,
     uint64_t id)
 {
-	unsigned char k[8];
+	unsigned char k[8], hash[1 + SHA256_LEN];
 	int rc;
 
 	if (same_str(was, s))
 		return 0;
-	if (was && (rc = db_del(t, db, str_val(was))) != 0)
+	if (was && (rc = db_del(t, db, unique_key(was, hash))) != 0)
 		return rc;
 	if (s == NULL || *s == 0)
 		return 0;
 	put_u64(k, id);
-	return lmdb_put(t, db, str_val(s), val(k, 8));
+	return lmdb_put(t, db, unique_key(s, hash), val(k, 8));
 }
 
 /* Records ------------------------------------------------------------------- */
@@ -630,12 +556,13 @@ store_del(struct store_txn *t, const struct store_index *ix)
 static int
 find_unique(struct store_txn *t, int db, const char *s, uint64_t *id)
 {
+	unsigned char hash[1 + SHA256_LEN];
 	MDB_val v;
 	int rc;
 
 	if (*s == 0)
 		return JOB_ENOJOB;
-	if ((rc = db_get(t, db, str_val(s), &v)) != 0)
+	if ((rc = db_get(t, db, unique_key(s, hash), &v)) != 0)
 		return rc;
 	if (v.mv_size != 8)
 		return JOB_ECORRUPT;

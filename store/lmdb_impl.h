@@ -21,9 +21,34 @@ enum { DB_META, DB_JOBS, DB_WAITING, DB_READY, DB_KEYS, DB_NAMES,
 	DB_FINISHED, DB_RUNNING, DB_COUNT };
 
 struct store {
-	MDB_env *env;
+	MDB_env *env;			/* NULL: a reopening failed */
 	MDB_dbi dbi[DB_COUNT];
+	char *dir;
+	int rdonly;			/* reopened read-write to write */
+	int reserve_kept;		/* the reserve is known to be there */
 };
+
+/* The names of the databases, in the order of the DB_ constants. */
+extern const char *const lmdb_db_names[DB_COUNT];
+
+/*
+ * Opens st->env on st->dir and st->dbi, read-only or read-write;
+ * creating a new store needs create (lmdb_open.c).
+ */
+int lmdb_env_open(struct store *st, int write, int create);
+
+/* Makes a store opened read-only writable, before its first write. */
+int lmdb_writable(struct store *st);
+
+/*
+ * The real cause of a failed write of the store in dir: LMDB says EIO
+ * for a short write, which a full disk or the file size limit explains
+ * (lmdb_space.c).
+ */
+int lmdb_write_error(const char *dir, int rc);
+
+/* Makes the store's reserve for deletes on a full disk, if it can. */
+void lmdb_reserve_keep(struct store *st);
 
 /*
  * Where puts into one database go: a cursor kept for the transaction,
@@ -149,5 +174,7 @@ void lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
     uint64_t id);
 int lmdb_add_pending(struct store_txn *t, const struct store_index *ix);
 int lmdb_count_add(struct store_txn *t, int state, int delta);
+int lmdb_count_set(struct store_txn *t, const uint64_t counts[JOB_NSTATES]);
+int lmdb_meta_touch(struct store_txn *t);
 
 #endif

@@ -3,6 +3,8 @@
  * job, the next due time, and the walks over records, finished jobs and
  * running jobs.
  */
+#include <stdlib.h>
+
 #include "lmdb_impl.h"
 
 static int
@@ -396,4 +398,163 @@ store_purge(struct store_txn *t, uint64_t id)
 		return rc;
 	put_u64(k, id);
 	return db_del(t, DB_JOBS, val(k, 8));
+}
+
+/* Repair ------------------------------------------------------------------ */
+
+static int
+entries(struct store_txn *t, int db, uint64_t *n)
+{
+	MDB_stat ms;
+	int rc;
+
+	if ((rc = mdb_stat(t->txn, t->st->dbi[db], &ms)) != 0)
+		return map_err(rc);
+	*n = ms.ms_entries;
+	return 0;
+}
+
+/* Each job has one entry in the index of its state. */
+static const int state_dbs[] = { DB_READY, DB_WAITING, DB_RUNNING,
+	DB_FINISHED };
+
+int
+store_needs_repair(struct store_txn *t)
+{
+	uint64_t counts[JOB_NSTATES], sum = 0, indexed = 0, n, jobs;
+	int rc;
+
+	if ((rc = store_count(t, counts)) != 0)
+		return rc;
+	for (int s = 0; s < JOB_NSTATES; s++)
+		sum += counts[s];
+	for (size_t i = 0; i < sizeof state_dbs / sizeof *state_dbs; i++) {
+		if ((rc = entries(t, state_dbs[i], &n)) != 0)
+			return rc;
+		indexed += n;
+	}
+	if ((rc = entries(t, DB_JOBS, &jobs)) != 0)
+		return rc;
+	return sum != indexed || sum > jobs;
+}
+
+/* The id an entry of index db names, or 0 for none. */
+static uint64_t
+entry_id(int db, const MDB_val *k, const MDB_val *v)
+{
+	const unsigned char *p = k->mv_data;
+
+	switch (db) {
+	case DB_READY:
+		return k->mv_size > READY_SUFFIX ? get_u64(p + k->mv_size - 8) :
+		    0;
+	case DB_WAITING:
+		return k->mv_size == WAIT_KEY ? get_u64(p + 8) : 0;
+	case DB_RUNNING:
+		return k->mv_size == 8 ? get_u64(p) : 0;
+	case DB_FINISHED:
+		return k->mv_size == 17 ? get_u64(p + 9) : 0;
+	default:
+		return v->mv_size == 8 ? get_u64(v->mv_data) : 0;
+	}
+}
+
+struct idset {
+	uint64_t *ids;
+	size_t n, cap;
+};
+
+static int
+idset_add(struct idset *s, uint64_t id)
+{
+	uint64_t *p;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->ids[i] == id)
+			return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		if ((p = realloc(s->ids, s->cap * sizeof *p)) == NULL)
+			return ENOMEM;
+		s->ids = p;
+	}
+	s->ids[s->n++] = id;
+	return 0;
+}
+
+static int
+has_record(struct store_txn *t, uint64_t id)
+{
+	unsigned char k[8];
+	MDB_val v;
+
+	put_u64(k, id);
+	return db_get(t, DB_JOBS, val(k, 8), &v) != JOB_ENOJOB;
+}
+
+/* Adds to s the ids that entries of db name without a record. */
+static int
+find_dangling(struct store_txn *t, int db, struct idset *s)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id;
+	int rc;
+
+	if ((rc = cursor_open(t, db, &c)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+		if ((id = entry_id(db, &k, &v)) != 0 && !has_record(t, id) &&
+		    (rc = idset_add(s, id)) != 0)
+			break;
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+/* Sets the counts from the indexes. */
+static int
+recount(struct store_txn *t)
+{
+	uint64_t counts[JOB_NSTATES] = { 0 }, n;
+	MDB_cursor *c;
+	MDB_val k;
+	int rc;
+
+	if ((rc = entries(t, DB_READY, &counts[JOB_PENDING])) != 0 ||
+	    (rc = entries(t, DB_WAITING, &n)) != 0 ||
+	    (rc = entries(t, DB_RUNNING, &counts[JOB_RUNNING])) != 0 ||
+	    (rc = cursor_open(t, DB_FINISHED, &c)) != 0)
+		return rc;
+	counts[JOB_PENDING] += n;
+	for (rc = mdb_cursor_get(c, &k, NULL, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, NULL, MDB_NEXT)) {
+		unsigned state = ((unsigned char *)k.mv_data)[0];
+
+		if (k.mv_size == 17 && (state == JOB_DONE ||
+		    state == JOB_FAILED))
+			counts[state]++;
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return map_err(rc);
+	return lmdb_count_set(t, counts);
+}
+
+int
+store_repair(struct store_txn *t, int (*fn)(uint64_t id, void *arg),
+    void *arg)
+{
+	static const int dbs[] = { DB_READY, DB_WAITING, DB_RUNNING,
+		DB_FINISHED, DB_KEYS, DB_NAMES };
+	struct idset s = { NULL, 0, 0 };
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof dbs / sizeof *dbs; i++)
+		rc = find_dangling(t, dbs[i], &s);
+	for (size_t i = 0; rc == 0 && i < s.n; i++)
+		if ((rc = store_purge(t, s.ids[i])) == 0 && fn)
+			rc = fn(s.ids[i], arg);
+	free(s.ids);
+	return rc ? rc : recount(t);
 }

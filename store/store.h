@@ -35,8 +35,12 @@ struct store_index {
 };
 
 /*
- * Opens the backend in dir (which exists).  Without create, a directory
- * without an environment gives JOB_ENOSTORE.
+ * Opens the backend in dir (which exists).  With create, a directory
+ * without a store gets a new one.  Without create, one without a store
+ * gives JOB_ENOSTORE, and the store is opened for reading: nothing in
+ * dir is created or changed until the first store_write().  Anything
+ * that is not a job store gives JOB_ENOTSTORE (another program's) or
+ * JOB_ECORRUPT, with nothing written to it.
  */
 int store_open(struct store **st, const char *dir, int create);
 
@@ -50,6 +54,14 @@ void store_close(struct store *st);
  */
 int store_write(struct store *st, int (*fn)(struct store_txn *, void *),
     void *arg);
+
+/*
+ * store_write() for a change that frees space (removing jobs): on a
+ * full disk it may use the store's reserve, so that space can always be
+ * freed.
+ */
+int store_write_freeing(struct store *st,
+    int (*fn)(struct store_txn *, void *), void *arg);
 
 /*
  * Makes room in advance for a store_write() that adds about `bytes`, so
@@ -111,6 +123,21 @@ int store_quarantine(struct store_txn *txn, uint64_t id);
  * it: how a record that cannot be decoded is removed.  Slow, as above.
  */
 int store_purge(struct store_txn *txn, uint64_t id);
+
+/*
+ * Returns 1 if the indexes may name ids that have no record, or if the
+ * counts disagree with the indexes; 0 if neither; or an error.  Cheap:
+ * it compares the counts with the sizes of the databases.
+ */
+int store_needs_repair(struct store_txn *txn);
+
+/*
+ * Takes every id that an index names without a record out of every
+ * index, calling fn with each (a non-zero return stops it), then sets
+ * the counts from the indexes.  Slow: it walks every index.
+ */
+int store_repair(struct store_txn *txn, int (*fn)(uint64_t id, void *arg),
+    void *arg);
 
 /*
  * Sets *when to the earliest run_at of pending jobs not yet due.

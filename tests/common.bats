@@ -622,10 +622,6 @@ args_in() {
 	[ "$output" = $((n + 1)) ]
 }
 
-@test "a corrupt record is reported and skipped" {
-	skip "a corrupt record cannot be made from outside the store"
-}
-
 @test "options end at HANDLER; -- also ends them, for every enqueuer" {
 	handler ok 'exit 0'
 	run --separate-stderr job-add ok -p 5 -- -h

@@ -486,6 +486,20 @@ bytes() {
 	unchanged
 }
 
+@test "--each with -i -: a usage error that says why (stdin holds the items)" {
+	seed
+	printf 'a\n' >"$TMP/in"
+	rejected job-add --each -i - ok <"$TMP/in"
+	[ "${stderr_lines[0]}" = "job-add: --each reads the items from stdin: -i - cannot read the payload from it too" ]
+	unchanged
+	# A payload from a file goes with --each.
+	printf 'p' >"$TMP/p"
+	run --separate-stderr job-add --each -i "$TMP/p" ok <"$TMP/in"
+	[ "$status" -eq 0 ]
+	[ "$output" = 2 ]
+	[ "$(jf 2 payload_size)" = 1 ]
+}
+
 @test "--each checks the handler like a single add" {
 	seed
 	printf 'a\n' >"$TMP/in"

@@ -37,11 +37,11 @@ ids() {
 @test "the table: a recurring job shows its name and schedule" {
 	handler ok 'exit 0'
 	job-recur --every 1h --at 2030-01-01T00:00:00Z --name nightly ok x
-	job-recur --cron '0 3 * * *' --name daily ok
+	job-recur --cron '0 3 * * *' --name d ok
 	run --separate-stderr job-list 2>&1
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1      pending default       0 2030-01-01T00:00:00Z      0/1      ok               nightly(every 1h)    x" ]
-	[[ ${lines[1]} == "2      pending default       0 "*"T03:00:00Z      0/1      ok               daily(cron 0 3 * * *)" ]]
+	[[ ${lines[1]} == "2      pending default       0 "*"T03:00:00Z      0/1      ok               d(cron 0 3 * * *)" ]]
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -228,7 +228,7 @@ last_error: null" ]
 	job-run --once 2>/dev/null
 	for id in 1 2 3 4; do
 		echo "# job $id"
-		[ "$(job-list "$id" | sed 's/: .*//')" = \
+		[ "$(job-list "$id" | sed 's/:.*//')" = \
 		    "$(job-list --json "$id" | grep -o '"[a-z_]*":' | tr -d '":')" ]
 	done
 	job-list --json 3 | grep -q '"runs":1,"failures":0}$'
@@ -463,14 +463,72 @@ $(job-list --json 1)" ]
 	[ "$output" = $'pending 2\nrunning 0\ndone 1\nfailed 1' ]
 }
 
-@test "-c: whatever the filters hide" {
+@test "-c: -s and -a change nothing, all four states are always counted" {
 	done_failed_pending
-	for f in "-s done" "-q nothere" "--handler bad" "--name x" "-a" "-s pending,failed"; do
+	for f in "-s done" "-a" "-s pending,failed"; do
 		echo "# -c $f"
 		run --separate-stderr job-list -c $f
 		[ "$status" -eq 0 ]
-		[ "$output" = $'pending 1\nrunning 0\ndone 1\nfailed 1' ]
+		[ "$stderr" = "" ]
+		[ "$output" = "$(counts 1 0 1 1)" ]
 	done
+}
+
+@test "-c: -q, --handler and --name count only the jobs they select, in all four states" {
+	done_failed_pending
+	job-add -q other ok >/dev/null
+	job-recur --every 1h --name x ok >/dev/null
+	local f want
+	while IFS='|' read -r f want; do
+		echo "# -c $f"
+		run --separate-stderr job-list -c $f
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		[ "$output" = "$(counts $want)" ]
+	done <<'EOF'
+|3 0 1 1
+-q other|1 0 0 0
+-q default|2 0 1 1
+-q nothere|0 0 0 0
+--handler ok|3 0 1 0
+--handler bad|0 0 0 1
+--name x|1 0 0 0
+--name nothere|0 0 0 0
+--handler ok -q default|2 0 1 0
+--handler ok --name x -q other|0 0 0 0
+--handler ok -s failed -a|3 0 1 0
+EOF
+}
+
+@test "-c with a filter counts a running job, and agrees with the list" {
+	a_running_job
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	run --separate-stderr job-list -c --handler block
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(counts 0 1 0 0)" ]
+	run --separate-stderr job-list -c --handler ok
+	[ "$output" = "$(counts 1 0 0 0)" ]
+	[ "$(job-list -a --handler ok | wc -l)" -eq 1 ]
+}
+
+@test "-c with a filter: a store that does not exist counts 0" {
+	run --separate-stderr job-list -c --handler ok
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(counts 0 0 0 0)" ]
+	[ ! -e "$JOB_DB" ]
+}
+
+@test "-c with a filter: a corrupt record is reported, not counted, exit 1" {
+	handler ok 'exit 0'
+	job-add ok >/dev/null
+	job-add ok >/dev/null
+	"$TOP/build/tests/corrupt" "$JOB_DB" 1
+	run --separate-stderr job-list -c --handler ok
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "job-list: job 1: corrupt record, skipped" ]
+	[ "$output" = "$(counts 1 0 0 0)" ]
 }
 
 @test "-c counts a running job" {

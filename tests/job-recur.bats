@@ -504,7 +504,8 @@ echo "$JOB_RUN_AT $JOB_ATTEMPT $(date +%s%N)" >>"$TMP/runs"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[0]} == "1 "*" tick(every 2s) "*x ]]
-	[[ ${lines[1]} == "2 "*" daily(cron 0 3 * * *)"* ]]
+	# 21 characters: cut to the column's 20, with a mark.
+	[[ ${lines[1]} == "2 "*" daily(cron 0 3 * * "?* ]]
 	[ "$(jf 1 name)" = tick ]
 	[ "$(jf 1 every)" = 2 ]
 	[ "$(jf 1 cron)" = null ]
@@ -839,4 +840,31 @@ ok
 --next 2
 EOF
 	[ ! -e "$JOB_DB" ]
+}
+
+@test "an unknown TZ: --cron and --next say once that they use UTC, exit status unchanged" {
+	handler ok 'exit 0'
+	local warn="job-recur: TZ 'Mars/Base' is not a known time zone; using UTC"
+	TZ=Mars/Base run --separate-stderr job-recur --cron '0 3 * * *' \
+	    --next 2 --from '2026-12-01 00:00'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'2026-12-01T03:00:00Z\n2026-12-02T03:00:00Z' ]
+	[ "$stderr" = "$warn" ]
+	TZ=Mars/Base run --separate-stderr job-recur --every 1h --next 1 \
+	    --from 2026-12-01T00:00:00Z
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "$warn" ]
+	TZ=Mars/Base run --separate-stderr job-recur --cron '0 3 * * *' \
+	    --at '2026-12-01 00:00' ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[ "$stderr" = "$warn" ]
+	[ "$(jf 1 run_at)" = 2026-12-01T03:00:00Z ]
+	TZ=Mars/Base run --separate-stderr job-recur --every 1h --name e ok
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	TZ=Europe/Berlin run --separate-stderr job-recur --cron '0 3 * * *' \
+	    --name b ok
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # job-schedule.bats: enqueueing a job to run at a time (SPEC
 # "Enqueueing"), the TIME and DURATION forms, and the bad ones it must
-# refuse without touching the store.
+# refuse without touching the store; the shared limits of keys, arguments
+# and numbers; and an unknown TZ.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -107,6 +108,15 @@ scheduled() {
 	scheduled @1800000000 2027-01-15T08:00:00Z
 	scheduled @1000000000 2001-09-09T01:46:40Z
 	scheduled @1 1970-01-01T00:00:01Z
+}
+
+@test "TIME: @-EPOCHSECONDS is a time before 1970, as GNU date reads it" {
+	handler ok 'exit 0'
+	scheduled @-1 1969-12-31T23:59:59Z
+	scheduled @-86400 1969-12-31T00:00:00Z
+	scheduled @-0 1970-01-01T00:00:00Z
+	scheduled @-9223372036 1677-09-21T00:12:44Z
+	[ "$(jf 1 run_at)" = 1969-12-31T23:59:59Z ]
 }
 
 @test "TIME: the epoch itself is a time like any other" {
@@ -215,7 +225,10 @@ scheduled() {
 	    tomorrow \
 	    '31 Feb' \
 	    @ \
-	    @-5 \
+	    @- \
+	    @--5 \
+	    @+5 \
+	    @-5x \
 	    @abc \
 	    @1.5 \
 	    @99999999999999999999 \
@@ -383,4 +396,138 @@ scheduled() {
 	[[ ${lines[0]} == "usage: job-schedule "* ]]
 	[[ $output == *--at* ]]
 	[[ $output == *--in* ]]
+}
+
+@test "an unknown TZ: a local --at is read as UTC, and a warning says so once" {
+	handler ok 'exit 0'
+	TZ=Mars/Base run --separate-stderr job-schedule --at '2026-12-01 10:00' ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[ "$stderr" = "job-schedule: TZ 'Mars/Base' is not a known time zone; using UTC" ]
+	[ "$(jf 1 run_at)" = 2026-12-01T10:00:00Z ]
+	TZ=:Nowhere/Else run --separate-stderr job-schedule --at 2026-12-01T10:00 ok
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "job-schedule: TZ ':Nowhere/Else' is not a known time zone; using UTC" ]
+}
+
+@test "an unknown TZ is not mentioned where no local time is computed" {
+	handler ok 'exit 0'
+	local a
+	for a in '--at 2026-12-01T10:00:00Z' '--at 2026-12-01T10:00:00+01:00' \
+	    '--at @1796119200' '--in 1h'; do
+		echo "# $a"
+		TZ=Mars/Base run --separate-stderr job-schedule $a ok
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+	done
+}
+
+@test "known TZ values give no warning: zones, POSIX strings, paths, empty" {
+	handler ok 'exit 0'
+	local tz
+	for tz in Europe/Berlin :Europe/Berlin Asia/Tokyo UTC '' JST-9 EST5EDT \
+	    'EST5EDT,M3.2.0,M11.1.0' 'CET-1CEST,M3.5.0,M10.5.0/3' '<+09>-9' \
+	    /usr/share/zoneinfo/Asia/Tokyo :/usr/share/zoneinfo/Asia/Tokyo; do
+		echo "# TZ='$tz'"
+		TZ=$tz run --separate-stderr job-schedule --at '2026-12-01 10:00' ok
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+	done
+}
+
+# key N: a key of N bytes (a different one for each N).
+key() {
+	printf "k%0$(($1 - 1))d" "$1"
+}
+
+@test "-k: keys of 511, 512 and 4000 bytes are added once, found again, and freed by job-rm" {
+	handler ok 'exit 0'
+	local n id k
+	for n in 511 512 4000 65536; do
+		echo "# $n bytes"
+		k=$(key $n)
+		[ "${#k}" = $n ]
+		run --separate-stderr job-schedule -k "$k" --in 1h ok
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		id=$output
+		[ "$(jf "$id" key)" = "$k" ]
+		snap
+		run --separate-stderr job-schedule -k "$k" --in 2h ok other
+		[ "$status" -eq 0 ]
+		[ "$output" = "$id" ]
+		[ "$stderr" = "" ]
+		run --separate-stderr job-add -k "$k" ok
+		[ "$output" = "$id" ]
+		unchanged
+	done
+	# Keys that differ in their last byte only are two keys.
+	k=$(key 4000)
+	run --separate-stderr job-schedule -k "${k%?}x" --in 1h ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+	for id in 1 2 3 4 5; do
+		job-rm "$id"
+	done
+	[ "$(job-list -a --json)" = "" ]
+	run --separate-stderr job-schedule -k "$k" --in 1h ok
+	[ "$status" -eq 0 ]
+	[ "$output" = 6 ]
+	run --separate-stderr job-schedule -k "$(key 512)" --in 1h ok
+	[ "$output" = 7 ]
+}
+
+@test "-k: a key of more than 65536 bytes is exit 2, saying so, nothing created" {
+	handler ok 'exit 0'
+	rejected job-schedule -k "$(key 65537)" --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: -k: key too long (at most 65536 bytes)" ]
+	[ ! -e "$JOB_DB" ]
+}
+
+@test "arguments past execve's limits are exit 2, saying so, nothing created" {
+	handler ok 'exit 0'
+	local big msg
+	msg="arguments too long (each at most 131071 bytes; together at most 1048576 bytes, one more each, and 65536 arguments)"
+	# One longer than 131071 bytes cannot reach a command at all (E2BIG).
+	big=$(head -c 131071 /dev/zero | tr '\0' a)
+	rejected job-schedule --in 1h ok "$big" "$big" "$big" "$big" "$big" \
+	    "$big" "$big" "$big" x
+	[ "${stderr_lines[0]}" = "job-schedule: $msg" ]
+	rejected job-add ok "$big" "$big" "$big" "$big" "$big" "$big" "$big" \
+	    "$big" x
+	[ "${stderr_lines[0]}" = "job-add: $msg" ]
+	rejected job-recur --every 1h ok $(seq 65537)
+	[ "${stderr_lines[0]}" = "job-recur: $msg" ]
+	[ ! -e "$JOB_DB" ]
+	run --separate-stderr job-add ok "$big" "$big" "$big" "$big" "$big" \
+	    "$big" "$big" "$big"
+	[ "$status" -eq 0 ]
+	run --separate-stderr job-add ok $(seq 65536)
+	[ "$status" -eq 0 ]
+}
+
+@test "an argument of 131071 bytes, the most execve takes, reaches the handler whole" {
+	handler count 'printf %s "$1" | wc -c >"$JOB_DB/../len"'
+	local big
+	big=$(head -c 131071 /dev/zero | tr '\0' a)
+	run --separate-stderr job-schedule --at @0 count "$big"
+	[ "$status" -eq 0 ]
+	once
+	[ "$(state 1)" = done ]
+	[ "$(cat "$TMP/len")" = 131071 ]
+}
+
+@test "a bad number gives its option's range" {
+	seed
+	rejected job-schedule -p x --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: invalid priority: 'x' (an integer from -2147483648 to 2147483647)" ]
+	rejected job-schedule -p 2147483648 --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: invalid priority: '2147483648' (an integer from -2147483648 to 2147483647)" ]
+	rejected job-schedule -r -1 --in 1h ok
+	[ "${stderr_lines[0]}" = "job-schedule: invalid retries: '-1' (an integer from 0 to 1000000)" ]
+	rejected job-recur --every 1h --next 0
+	[ "${stderr_lines[0]}" = "job-recur: invalid count: '0' (an integer from 1 to 100000)" ]
+	rejected job-run -j 1025
+	[ "${stderr_lines[0]}" = "job-run: invalid job count: '1025' (an integer from 1 to 1024)" ]
+	unchanged
 }

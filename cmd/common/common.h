@@ -20,7 +20,10 @@
 /* Set by cmd_init(): the program's name for messages. */
 extern const char *cmd_prog;
 
-/* Records the program name; call first in main. */
+/*
+ * Opens /dev/null on any of descriptors 0 to 2 that is closed (exit 1 if
+ * it cannot), and records the program name; call first in main.
+ */
 void cmd_init(const char *prog);
 
 /* "PROGRAM: message" on stderr. */
@@ -47,17 +50,67 @@ _Noreturn void cmd_help(const char *usage, const char *options);
 /* Prints the version on stdout and exits 0. */
 _Noreturn void cmd_version(void);
 
-/* Flushes stdout and exits 1 if anything could not be written. */
+/*
+ * Flushes and closes stdout; if anything could not be written, exits as
+ * cmd_write_error() does.
+ */
 void cmd_close_stdout(void);
+
+/*
+ * SIGPIPE for a command that changes the store (1): ignored, so that a
+ * closed pipe is a write error it reports, saying what it changed, not a
+ * silent death.  For one that only reads (0): the default, whatever was
+ * inherited, so that a closed pipe ends it quietly, as any filter.
+ */
+void cmd_sigpipe(int changes_store);
+
+/*
+ * Returns 0 if every write to stdout so far succeeded, else the errno of
+ * the first that failed.  Call it right after a write, while errno is
+ * still that write's.
+ */
+int cmd_stdout_error(void);
+
+/* Flushes and closes stdout; returns 0 or the errno of the failure. */
+int cmd_stdout_close(void);
+
+/*
+ * Exits for output that could not be written: quietly for a closed pipe
+ * (killed by SIGPIPE, as a filter is), else "write error: ..." and 1.
+ */
+_Noreturn void cmd_write_error(int err);
+
+/*
+ * Exits 1 saying that jobs first to last are in the store but their ids
+ * could not be written (err): added (existed 0), already there (1), or
+ * either (-1).
+ */
+_Noreturn void cmd_ids_unwritten(uint64_t first, uint64_t last,
+    int existed, int err);
 
 /* Argument parsers: exit 2 with a message naming what on bad input. */
 int64_t cmd_parse_int(const char *usage, const char *what, const char *s,
     int64_t min, int64_t max);
 job_time_t cmd_parse_duration(const char *usage, const char *what,
     const char *s);
+/* Now plus a DURATION (--in). */
+job_time_t cmd_parse_in(const char *usage, const char *what,
+    const char *s);
 job_time_t cmd_parse_time(const char *usage, const char *what,
     const char *s);
 uint64_t cmd_parse_id(const char *s, int *ok);
+
+/*
+ * Warns, once per process, that TZ names no known zone and local times
+ * are UTC; for the commands that compute local times.
+ */
+void cmd_check_tz(void);
+
+/*
+ * Checks the job a command line gives, as job_add() will, before the store
+ * is opened: exit 2 with a message naming the option at fault.
+ */
+void cmd_check_spec(const char *usage, const struct job_spec *spec);
 
 /* Resolves -d / $JOB_DB into buf, or exits 1. */
 void cmd_store_path(const char *dir, char *buf, size_t size);

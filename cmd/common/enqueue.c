@@ -138,6 +138,7 @@ cmd_enqueue_finish(struct cmd_enqueue *e, int argc, char **argv,
 		e->spec.payload = e->payload;
 		e->spec.has_payload = 1;
 	}
+	cmd_check_spec(usage, &e->spec);
 }
 
 void
@@ -163,7 +164,10 @@ cmd_enqueue_add(struct cmd_enqueue *e)
 		    e->spec.name, id);
 	if (rc)
 		cmd_die(EXIT_CANNOT, "cannot add job: %s", job_strerror(rc));
+	/* The job is in: a failure to say its id must say so. */
+	cmd_sigpipe(1);
 	printf("%" PRIu64 "\n", id);
-	cmd_close_stdout();
+	if ((rc = cmd_stdout_close()) != 0)
+		cmd_ids_unwritten(id, id, existed, rc);
 	exit(0);
 }

@@ -19,29 +19,8 @@ static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	uint32_t c;
-	size_t len;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
+	return fmt_utf8_char(s, n, &c);
 }
 
 /*
@@ -95,22 +74,36 @@ escape(char *out, unsigned char c)
 	return 6;
 }
 
+/* Writes code point c as \uXXXX, or as a surrogate pair past U+FFFF. */
+static void
+put_code_point(FILE *f, uint32_t c)
+{
+	if (c < 0x10000)
+		fprintf(f, "\\u%04x", (unsigned)c);
+	else
+		fprintf(f, "\\u%04x\\u%04x", 0xd800 + ((c - 0x10000) >> 10),
+		    0xdc00 + ((c - 0x10000) & 0x3ff));
+}
+
 void
 fmt_json_string(FILE *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	char esc[6];
-	size_t run;
+	uint32_t c;
+	size_t len;
 
 	putc('"', f);
-	for (;;) {
-		run = plain_run(s, n);
-		fwrite(s, 1, run, f);
-		s += run, n -= run;
-		if (n == 0)
-			break;
-		fwrite(esc, 1, escape(esc, *s), f);
-		s++, n--;
+	for (; n > 0; s += len, n -= len) {
+		len = fmt_shown_len(s, n);
+		if (len > 0 && *s != '"' && *s != '\\')
+			fwrite(s, 1, len, f);
+		else if (*s >= 0x80 && (len = fmt_utf8_char(s, n, &c)) > 0)
+			put_code_point(f, c);
+		else {
+			len = 1;
+			fwrite(esc, 1, escape(esc, *s), f);
+		}
 	}
 	putc('"', f);
 }

@@ -3,23 +3,34 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 
 const char *cmd_prog = "job";
 
+/* Why writing stdout first failed, as cmd_stdout_error() saw it; or 0. */
+static int stdout_errno;
+
 void
 cmd_init(const char *prog)
 {
+	/* Before anything opens a file that could take 0, 1 or 2. */
+	int rc = job_std_fds_ensure();
 	const char *slash;
 
 	if (prog && *prog)
 		cmd_prog = (slash = strrchr(prog, '/')) ? slash + 1 : prog;
 	opterr = 0;	/* cmd_bad_option says it with the program's name */
+	if (rc)
+		cmd_die(EXIT_CANNOT, "cannot open /dev/null on a closed "
+		    "standard descriptor: %s", strerror(rc));
 }
 
 void
@@ -93,15 +104,71 @@ cmd_version(void)
 	exit(0);
 }
 
+void
+cmd_sigpipe(int changes_store)
+{
+	signal(SIGPIPE, changes_store ? SIG_IGN : SIG_DFL);
+}
+
+int
+cmd_stdout_error(void)
+{
+	/* errno is still the failed write's: callers ask right after it. */
+	if (ferror(stdout) && stdout_errno == 0)
+		stdout_errno = errno ? errno : EIO;
+	return stdout_errno;
+}
+
+int
+cmd_stdout_close(void)
+{
+	int rc;
+
+	/* stdio keeps what it could not write, and fails on it again. */
+	errno = 0;
+	fflush(stdout);
+	rc = cmd_stdout_error();
+	errno = 0;
+	if (fclose(stdout) != 0 && rc == 0)
+		rc = errno ? errno : EIO;
+	return rc;
+}
+
+void
+cmd_write_error(int err)
+{
+	sigset_t set;
+
+	if (err == EPIPE) {
+		/* The reader is gone: end as SIGPIPE ends any filter. */
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(SIGPIPE);
+		_exit(128 + SIGPIPE);
+	}
+	cmd_die(EXIT_CANNOT, "write error: %s", strerror(err));
+}
+
 /* As sbase's fshut: output that could not be written is an error. */
 void
 cmd_close_stdout(void)
 {
-	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int rc = cmd_stdout_close();
 
-	if (fclose(stdout) != 0)
-		bad = 1;
-	if (bad)
-		cmd_die(EXIT_CANNOT, "write error: %s",
-		    strerror(errno ? errno : EIO));
+	if (rc)
+		cmd_write_error(rc);
+}
+
+void
+cmd_ids_unwritten(uint64_t first, uint64_t last, int existed, int err)
+{
+	if (first != last)
+		cmd_die(EXIT_CANNOT, "jobs %" PRIu64 "-%" PRIu64 " added, but "
+		    "their ids could not be written: %s", first, last,
+		    strerror(err));
+	cmd_die(EXIT_CANNOT, "job %" PRIu64 " %s, but its id could not be "
+	    "written: %s", first, existed == 0 ? "added" : existed > 0 ?
+	    "was already in the store" : "is in the store", strerror(err));
 }

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "exec.h"
+#include "lmdb_impl.h"
 
 static char top[256] = "/tmp/test_store.XXXXXX";
 
@@ -80,6 +81,59 @@ test_missing(void)
 
 	CHECK_INT(job_store_open(&s, "/nonexistent/job-store", 0),
 	    JOB_ENOSTORE, "a missing store is JOB_ENOSTORE");
+}
+
+/* Writes a file of n bytes of fill into dir, made first. */
+static void
+write_file(const char *dir, const char *name, size_t n, int fill)
+{
+	char path[600];
+	FILE *f;
+
+	mkdir(dir, 0700);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		putc(fill < 0 ? (int)(i * 7919 % 251) : fill, f);
+	fclose(f);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char path[600];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * What is not a job store is refused, with nothing created; an empty
+ * data file has no jobs, and reading it creates nothing either.
+ */
+static void
+test_not_a_store(void)
+{
+	char junk[512], empty[512];
+	job_store *s = NULL;
+
+	snprintf(junk, sizeof junk, "%s/junk", top);
+	snprintf(empty, sizeof empty, "%s/empty", top);
+	write_file(junk, "data.mdb", 20000, -1);
+	CHECK_INT(job_store_open(&s, junk, 0), JOB_ECORRUPT,
+	    "random bytes: corrupt, for reading");
+	CHECK_INT(job_store_open(&s, junk, JOB_STORE_CREATE), JOB_ECORRUPT,
+	    "and for writing");
+	CHECK(!exists(junk, "lock.mdb") && !exists(junk, "logs") &&
+	    !exists(junk, "wake"), "nothing created");
+	write_file(empty, "data.mdb", 0, 0);
+	CHECK_INT(job_store_open(&s, empty, 0), JOB_ENOSTORE,
+	    "an empty data file: no store yet");
+	CHECK(!exists(empty, "lock.mdb"), "nothing created");
+	CHECK_INT(job_store_open(&s, empty, JOB_STORE_CREATE), 0,
+	    "a writer makes it a store");
+	job_store_close(s);
 }
 
 static void
@@ -505,6 +559,211 @@ test_growth_midway(void)
 	job_store_close(s);
 }
 
+/* Dangling index entries ------------------------------------------------- */
+
+static int
+unrecord_fn(struct store_txn *txn, void *arg)
+{
+	unsigned char k[8];
+
+	put_u64(k, *(uint64_t *)arg);
+	return map_err(mdb_del(txn->txn, txn->st->dbi[DB_JOBS],
+	    &(MDB_val){ 8, k }, NULL));
+}
+
+/* Deletes the record of id and nothing else: its index entries dangle. */
+static void
+unrecord(job_store *s, uint64_t id)
+{
+	CHECK_INT(store_write(s->st, unrecord_fn, &id), 0, "record deleted");
+}
+
+static int
+needs_repair_fn(struct store_txn *txn, void *arg)
+{
+	(void)arg;
+	return store_needs_repair(txn);
+}
+
+/* The counts, as "P R D F". */
+static const char *
+counts_of(job_store *s, char *buf, size_t size)
+{
+	uint64_t c[JOB_NSTATES] = { 0 };
+
+	job_count(s, c);
+	snprintf(buf, size, "%llu %llu %llu %llu", (unsigned long long)c[0],
+	    (unsigned long long)c[1], (unsigned long long)c[2],
+	    (unsigned long long)c[3]);
+	return buf;
+}
+
+static int
+count_fn(const struct job *job, void *arg)
+{
+	(void)job;
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * Claiming, due or ahead, takes an id without a record out of the
+ * indexes, reports it, and claims the others in the same step.
+ */
+static void
+test_dangling_claim(void)
+{
+	job_store *s = fresh_store("test_store_dangling_claim");
+	job_time_t now = job_now();
+	struct job claimed[4];
+	struct job_event ev[10];
+	struct job_event_text texts[10];
+	struct job_txn_plan p = { .owner = 7, .want = 3, .claimed = claimed,
+		.events = ev, .texts = texts, .ahead = 3600 * JOB_NSEC };
+	uint64_t a, b, c, soon;
+	char buf[64];
+	int n = 0;
+
+	a = add(s, "h", NULL, 0, now - JOB_NSEC);
+	b = add(s, "h", NULL, 0, now - JOB_NSEC);
+	c = add(s, "h", NULL, 0, now - JOB_NSEC);
+	soon = add(s, "h", NULL, 0, now + 60 * JOB_NSEC);
+	for (int i = 0; i < 4; i++)
+		job_init(&claimed[i]);
+	unrecord(s, b);
+	unrecord(s, soon);
+	CHECK_INT(store_read(s->st, needs_repair_fn, NULL), 1,
+	    "the store knows it needs repair");
+	CHECK_INT(job_list(s, NULL, count_fn, NULL, &n), JOB_EREPAIR,
+	    "job_list says the store needs repair");
+	CHECK_INT(n, 2, "and still lists the jobs it holds");
+	CHECK_INT(job_txn_step(s, &p), 0, "the step commits");
+	CHECK_INT(p.nclaimed, 2, "the two jobs with records are claimed");
+	CHECK(p.nclaimed == 2 && claimed[0].id == a && claimed[1].id == c,
+	    "a and c");
+	CHECK_INT(p.ndangling, 2, "two ids reported");
+	CHECK(p.ndangling == 2 && p.dangling[0] == b && p.dangling[1] == soon,
+	    "b (due) and the one claimed ahead");
+	CHECK_STR(counts_of(s, buf, sizeof buf), "0 2 0 0",
+	    "the counts are right");
+	CHECK_INT(store_read(s->st, needs_repair_fn, NULL), 0,
+	    "no repair needed any more");
+	n = 0;
+	CHECK_INT(job_list(s, NULL, count_fn, NULL, &n), 0, "job_list agrees");
+	for (int i = 0; i < 4; i++)
+		job_free_fields(&claimed[i]);
+	job_store_close(s);
+}
+
+static void
+collect_event(const struct job_event *ev, void *arg)
+{
+	uint64_t *ids = arg;
+
+	if (ev->kind == JOB_EV_ERROR && ids[0] < 7)
+		ids[++ids[0]] = ev->job;
+}
+
+/*
+ * The executor's recovery repairs the store: ids without a record, in
+ * any index, out of every index, each reported once; the counts right.
+ */
+static void
+test_dangling_repair(void)
+{
+	job_store *s = fresh_store("test_store_dangling_repair");
+	job_time_t now = job_now();
+	uint64_t waiting, running, done, ids[8] = { 0 };
+	struct job_spec keyed = { .handler = "h", .key = "K" };
+	char buf[64];
+	int others;
+
+	waiting = add(s, "h", NULL, 0, now + 3600 * JOB_NSEC);
+	running = add(s, "h", NULL, 0, now - JOB_NSEC);
+	CHECK_INT(claim(s, NULL), running, "claimed");
+	CHECK_INT(job_add(s, &keyed, &done, NULL), 0, "keyed job added");
+	unrecord(s, waiting);
+	unrecord(s, running);
+	CHECK_INT(job_recover(s, 9, &others, collect_event, ids), 0,
+	    "recovery");
+	CHECK_INT(ids[0], 2, "two ids reported");
+	CHECK(ids[1] == waiting && ids[2] == running, "the waiting and the "
+	    "running one");
+	CHECK_STR(counts_of(s, buf, sizeof buf), "1 0 0 0",
+	    "the counts are right");
+	ids[0] = 0;
+	CHECK_INT(job_recover(s, 9, &others, collect_event, ids), 0,
+	    "recovery again");
+	CHECK_INT(ids[0], 0, "nothing more to report");
+	job_store_close(s);
+}
+
+/*
+ * A key or a recurring name whose record is missing is free: adding
+ * with it makes a new job, never returns the dead id.
+ */
+static void
+test_dangling_key_name(void)
+{
+	job_store *s = fresh_store("test_store_dangling_key");
+	struct job_spec keyed = { .handler = "h", .key = "K" };
+	struct job_spec recur = { .handler = "h", .name = "n",
+		.every = 3600 * JOB_NSEC };
+	uint64_t k1, k2, n1, n2, found;
+	int existed = 1;
+	char buf[64];
+
+	CHECK_INT(job_add(s, &keyed, &k1, NULL), 0, "keyed job");
+	CHECK_INT(job_add(s, &recur, &n1, NULL), 0, "recurring job");
+	unrecord(s, k1);
+	unrecord(s, n1);
+	CHECK_INT(job_find_name(s, "n", &found), JOB_ENOJOB,
+	    "a name without a record names no job");
+	CHECK_INT(job_add(s, &keyed, &k2, &existed), 0, "keyed again");
+	CHECK(k2 != k1 && !existed, "a new job, not the dead id");
+	CHECK_INT(job_add(s, &recur, &n2, &existed), 0, "recurring again");
+	CHECK(n2 != n1 && !existed, "a new job, not the dead id");
+	CHECK_STR(counts_of(s, buf, sizeof buf), "2 0 0 0",
+	    "the counts are right");
+	job_store_close(s);
+}
+
+/* Pruning and removing by state take finished ids without records out. */
+static void
+test_dangling_finished(void)
+{
+	job_store *s = fresh_store("test_store_dangling_finished");
+	job_time_t now = job_now();
+	struct job_outcome o = { .exit_status = 3, .signal = -1 };
+	struct job_event ev[4];
+	struct job_event_text texts[4];
+	struct job_txn_plan p = { .owner = 7, .outcomes = &o, .noutcomes = 1,
+		.events = ev, .texts = texts };
+	uint64_t a, b, removed = 0;
+	char buf[64];
+
+	a = add(s, "h", NULL, 0, now - JOB_NSEC);
+	b = add(s, "h", NULL, 0, now - JOB_NSEC);
+	CHECK_INT(claim(s, NULL), a, "a claimed");
+	CHECK_INT(claim(s, NULL), b, "b claimed");
+	o.id = a;
+	o.attempt = 1;
+	o.started = o.ended = now;
+	CHECK_INT(job_txn_step(s, &p), 0, "a failed");
+	o.id = b;
+	o.exit_status = 0;
+	CHECK_INT(job_txn_step(s, &p), 0, "b done");
+	unrecord(s, a);
+	unrecord(s, b);
+	CHECK_INT(job_remove_finished(s, JOB_FAILED, now + 3600 * JOB_NSEC,
+	    &removed), 0, "removing failed jobs works");
+	CHECK_INT(job_remove_finished(s, JOB_DONE, now + 3600 * JOB_NSEC,
+	    &removed), 0, "pruning done jobs works");
+	CHECK_STR(counts_of(s, buf, sizeof buf), "0 0 0 0",
+	    "the counts are right");
+	job_store_close(s);
+}
+
 int
 main(void)
 {
@@ -513,6 +772,7 @@ main(void)
 	if (mkdtemp(top) == NULL)
 		return perror("mkdtemp"), 1;
 	test_missing();
+	test_not_a_store();
 	test_order();
 	test_same_time_ids();
 	test_ahead();
@@ -522,6 +782,10 @@ main(void)
 	test_mixed_puts();
 	test_growth();
 	test_growth_midway();
+	test_dangling_claim();
+	test_dangling_repair();
+	test_dangling_key_name();
+	test_dangling_finished();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
 	CHECK_INT(system(cmd), 0, "clean up");
 	return check_done();

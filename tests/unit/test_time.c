@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "job.h"
@@ -76,93 +77,118 @@ static const struct time_ok times_ok[] = {
 	{ "UTC", "@1796119200", S(DEC1_10) },
 	{ "UTC", "@0001796119200", S(DEC1_10) },
 	{ "UTC", "@9223372036", S(9223372036) },
+	/* before 1970, as GNU date reads them */
+	{ "UTC", "@-1", S(-1) },
+	{ "UTC", "@-0", 0 },
+	{ "UTC", "@-86400", S(-86400) },
+	{ "UTC", "@-9223372036", S(-9223372036) },
+	{ "Asia/Tokyo", "@-1", S(-1) },
+	/* the last minute in range, under CEST */
+	{ "Europe/Berlin", "2262-04-12 01:47", S(9223372020) },
 };
 
 struct time_bad {
 	const char *tz;
 	const char *in;
+	int want;		/* 0: JOB_EBADTIME */
 };
 
+#define RANGE JOB_ETIMERANGE
+#define GAP JOB_ETIMEGAP
+
 static const struct time_bad times_bad[] = {
-	{ "UTC", "" },
-	{ "UTC", "2026-12-01" },
-	{ "UTC", "2026-12-01T" },
-	{ "UTC", "2026-12-01 " },
-	{ "UTC", "2026-12-01T10" },
-	{ "UTC", "2026-12-01T10:" },
-	{ "UTC", "2026-12-01T10:0" },
-	{ "UTC", "2026-12-01T10:00:" },
-	{ "UTC", "2026-12-01T10:00:0" },
-	{ "UTC", "2026-13-01 10:00" },
-	{ "UTC", "2026-00-01 10:00" },
-	{ "UTC", "2026-12-00 10:00" },
-	{ "UTC", "2026-12-32 10:00" },
-	{ "UTC", "2026-02-31 10:00" },
-	{ "UTC", "2026-04-31 10:00" },
-	{ "UTC", "2026-02-29 10:00" },
-	{ "UTC", "2100-02-29T10:00:00Z" },
-	{ "UTC", "2026-12-01 24:00" },
-	{ "UTC", "2026-12-01 10:60" },
-	{ "UTC", "2026-12-01 10:00:60" },
-	{ "UTC", "2026-12-31T23:59:60Z" },
-	{ "UTC", "2026-1-5 10:00" },
-	{ "UTC", "2026-01-5 10:00" },
-	{ "UTC", "2026-1-05 10:00" },
-	{ "UTC", "26-12-01 10:00" },
-	{ "UTC", "02026-12-01 10:00" },
-	{ "UTC", "2026-12-01 1:00" },
-	{ "UTC", "2026-12-01 10:0" },
-	{ "UTC", "2026/12/01 10:00" },
-	{ "UTC", "2026-12-01X10:00" },
-	{ "UTC", "2026-12-01\t10:00" },
-	{ "UTC", "2026-12-01  10:00" },
-	{ "UTC", " 2026-12-01 10:00" },
-	{ "UTC", "+2026-12-01 10:00" },
-	{ "UTC", "-2026-12-01 10:00" },
-	{ "UTC", "2026-12-01 10:00 " },
-	{ "UTC", "2026-12-01 10:00x" },
-	{ "UTC", "2026-12-01 10:00\n" },
-	{ "UTC", "2026-12-01T10:00Z" },
-	{ "UTC", "2026-12-01T10:00+01:00" },
-	{ "UTC", "2026-12-01T10:00:00ZZ" },
-	{ "UTC", "2026-12-01T10:00:00Z " },
-	{ "UTC", "2026-12-01T10:00:00UTC" },
-	{ "UTC", "2026-12-01T10:00:00 Z" },
-	{ "UTC", "2026-12-01T10:00:00+01" },
-	{ "UTC", "2026-12-01T10:00:00+0100" },
-	{ "UTC", "2026-12-01T10:00:00+1:00" },
-	{ "UTC", "2026-12-01T10:00:00+24:00" },
-	{ "UTC", "2026-12-01T10:00:00+01:60" },
-	{ "UTC", "2026-12-01T10:00:00." },
-	{ "UTC", "2026-12-01T10:00:00.Z" },
-	{ "UTC", "2026-12-01T10:00:00,5Z" },
-	{ "UTC", "2026-12-01T10:00:00.1234567890Z" },
-	{ "UTC", "2026-12-01T10:00.5Z" },
-	{ "UTC", "2026-12-01 10:00:00.5 " },
-	{ "UTC", "2262-04-11T23:47:16.854775808Z" },
-	{ "UTC", "2262-04-11T23:47:17Z" },
-	{ "UTC", "1677-09-21T00:12:43.145224191Z" },
-	{ "UTC", "1677-09-21T00:12:42Z" },
-	{ "UTC", "9999-12-31T23:59:59Z" },
-	{ "UTC", "0000-01-01T00:00:00Z" },
-	{ "UTC", "9999-12-31 23:59" },
-	{ "UTC", "@" },
-	{ "UTC", "@-1" },
-	{ "UTC", "@+1" },
-	{ "UTC", "@ 1" },
-	{ "UTC", "@1 " },
-	{ "UTC", "@1.5" },
-	{ "UTC", "@12a" },
-	{ "UTC", "@0x10" },
-	{ "UTC", "@9223372037" },
-	{ "UTC", "@99999999999999999999999" },
-	{ "UTC", "1796119200" },
-	{ "UTC", "now" },
-	{ "UTC", "\xd9\xa2\xd9\xa0\xd9\xa2\xd9\xa6-12-01 10:00" },
+	{ "UTC", "", 0 },
+	{ "UTC", "2026-12-01", 0 },
+	{ "UTC", "2026-12-01T", 0 },
+	{ "UTC", "2026-12-01 ", 0 },
+	{ "UTC", "2026-12-01T10", 0 },
+	{ "UTC", "2026-12-01T10:", 0 },
+	{ "UTC", "2026-12-01T10:0", 0 },
+	{ "UTC", "2026-12-01T10:00:", 0 },
+	{ "UTC", "2026-12-01T10:00:0", 0 },
+	{ "UTC", "2026-13-01 10:00", 0 },
+	{ "UTC", "2026-00-01 10:00", 0 },
+	{ "UTC", "2026-12-00 10:00", 0 },
+	{ "UTC", "2026-12-32 10:00", 0 },
+	{ "UTC", "2026-02-31 10:00", 0 },
+	{ "UTC", "2026-04-31 10:00", 0 },
+	{ "UTC", "2026-02-29 10:00", 0 },
+	{ "UTC", "2100-02-29T10:00:00Z", 0 },
+	{ "UTC", "2026-12-01 24:00", 0 },
+	{ "UTC", "2026-12-01 10:60", 0 },
+	{ "UTC", "2026-12-01 10:00:60", 0 },
+	{ "UTC", "2026-12-31T23:59:60Z", 0 },
+	{ "UTC", "2026-1-5 10:00", 0 },
+	{ "UTC", "2026-01-5 10:00", 0 },
+	{ "UTC", "2026-1-05 10:00", 0 },
+	{ "UTC", "26-12-01 10:00", 0 },
+	{ "UTC", "02026-12-01 10:00", 0 },
+	{ "UTC", "2026-12-01 1:00", 0 },
+	{ "UTC", "2026-12-01 10:0", 0 },
+	{ "UTC", "2026/12/01 10:00", 0 },
+	{ "UTC", "2026-12-01X10:00", 0 },
+	{ "UTC", "2026-12-01\t10:00", 0 },
+	{ "UTC", "2026-12-01  10:00", 0 },
+	{ "UTC", " 2026-12-01 10:00", 0 },
+	{ "UTC", "+2026-12-01 10:00", 0 },
+	{ "UTC", "-2026-12-01 10:00", 0 },
+	{ "UTC", "2026-12-01 10:00 ", 0 },
+	{ "UTC", "2026-12-01 10:00x", 0 },
+	{ "UTC", "2026-12-01 10:00\n", 0 },
+	{ "UTC", "2026-12-01T10:00Z", 0 },
+	{ "UTC", "2026-12-01T10:00+01:00", 0 },
+	{ "UTC", "2026-12-01T10:00:00ZZ", 0 },
+	{ "UTC", "2026-12-01T10:00:00Z ", 0 },
+	{ "UTC", "2026-12-01T10:00:00UTC", 0 },
+	{ "UTC", "2026-12-01T10:00:00 Z", 0 },
+	{ "UTC", "2026-12-01T10:00:00+01", 0 },
+	{ "UTC", "2026-12-01T10:00:00+0100", 0 },
+	{ "UTC", "2026-12-01T10:00:00+1:00", 0 },
+	{ "UTC", "2026-12-01T10:00:00+24:00", 0 },
+	{ "UTC", "2026-12-01T10:00:00+01:60", 0 },
+	{ "UTC", "2026-12-01T10:00:00.", 0 },
+	{ "UTC", "2026-12-01T10:00:00.Z", 0 },
+	{ "UTC", "2026-12-01T10:00:00,5Z", 0 },
+	{ "UTC", "2026-12-01T10:00:00.1234567890Z", 0 },
+	{ "UTC", "2026-12-01T10:00.5Z", 0 },
+	{ "UTC", "2026-12-01 10:00:00.5 ", 0 },
+	{ "UTC", "2262-04-11T23:47:16.854775808Z", RANGE },
+	{ "UTC", "2262-04-11T23:47:17Z", RANGE },
+	{ "UTC", "1677-09-21T00:12:43.145224191Z", RANGE },
+	{ "UTC", "1677-09-21T00:12:42Z", RANGE },
+	{ "UTC", "9999-12-31T23:59:59Z", RANGE },
+	{ "UTC", "0000-01-01T00:00:00Z", RANGE },
+	{ "UTC", "9999-12-31 23:59", RANGE },
+	{ "UTC", "@", 0 },
+	{ "UTC", "@-9223372037", RANGE },
+	{ "UTC", "@-99999999999999999999999", RANGE },
+	{ "UTC", "@-", 0 },
+	{ "UTC", "@--1", 0 },
+	{ "UTC", "@-+1", 0 },
+	{ "UTC", "@- 1", 0 },
+	{ "UTC", "@-1x", 0 },
+	{ "UTC", "0000-01-01 00:00", RANGE },
+	{ "UTC", "1677-09-21 00:12", RANGE },
+	{ "UTC", "2262-04-12 00:00", RANGE },
+	{ "Europe/Berlin", "2262-04-12 01:48", RANGE },
+	{ "UTC", "@+1", 0 },
+	{ "UTC", "@ 1", 0 },
+	{ "UTC", "@1 ", 0 },
+	{ "UTC", "@1.5", 0 },
+	{ "UTC", "@12a", 0 },
+	{ "UTC", "@0x10", 0 },
+	{ "UTC", "@9223372037", RANGE },
+	{ "UTC", "@99999999999999999999999", RANGE },
+	{ "UTC", "1796119200", 0 },
+	{ "UTC", "now", 0 },
+	{ "UTC", "\xd9\xa2\xd9\xa0\xd9\xa2\xd9\xa6-12-01 10:00", 0 },
 	/* spring forward: 02:00-02:59 does not exist in Berlin that day */
-	{ "Europe/Berlin", "2026-03-29 02:30" },
-	{ "Europe/Berlin", "2026-03-29 02:00" },
-	{ "Europe/Berlin", "2026-03-29T02:59:59" },
+	{ "Europe/Berlin", "2026-03-29 02:30", GAP },
+	{ "Europe/Berlin", "2026-03-29 02:00", GAP },
+	{ "Europe/Berlin", "2026-03-29T02:59:59", GAP },
+	{ "America/New_York", "2026-03-08 02:30", GAP },
+	/* a gap that is also malformed is malformed */
+	{ "Europe/Berlin", "2026-03-29 02:30x", 0 },
 };
 
 static void
@@ -190,7 +216,8 @@ test_time_parse(void)
 		rc = job_time_parse(times_bad[i].in, &t);
 		snprintf(what, sizeof(what), "time \"%s\" TZ=%s rejected",
 		    times_bad[i].in, times_bad[i].tz);
-		CHECK_INT(rc, JOB_EBADTIME, what);
+		CHECK_INT(rc, times_bad[i].want ? times_bad[i].want :
+		    JOB_EBADTIME, what);
 		CHECK_INT(t, 12345, "output left alone on error");
 	}
 	CHECK_INT(job_time_parse(NULL, &t), JOB_EBADTIME, "time NULL");
@@ -243,11 +270,19 @@ static const char *const durs_bad[] = {
 	"1h30", "1m30", "1h30m30", "30m1h", "1s1m", "1d1w", "1h1h", "1m1m",
 	"1s1s", "1.5h", "1,5h", "1.5", " 1h", "1h ", "1 h", "1h 30m", "\t1h",
 	"1h\n", "h", "s", "1hm", "1ms", "1H", "1S", "1M", "1x", "1y", "1ns",
-	"1us", "5sec", "5min", "0x10", "1e3", "1_000", "s1",
+	"1us", "5sec", "5min", "0x10", "1e3", "1_000", "s1", "\xd9\xa1s",
+	/* malformed past the end of time too: the form comes first */
+	"99999999999999999999h30", "15251w1x", "99999999999999999999 ",
+	"15250w1d23h47m16s1", "0w15251w",
+};
+
+/* Well-formed, but more nanoseconds than int64_t holds. */
+static const char *const durs_range[] = {
 	"9223372037", "9223372037s", "153722868m", "2562048h", "106752d",
 	"15251w", "15250w2d", "15250w1d23h47m17s",
 	"99999999999999999999", "99999999999999999999s",
-	"18446744073709551616s", "9223372036854775808s", "\xd9\xa1s",
+	"18446744073709551616s", "9223372036854775808s", "2562047h60m",
+	"153722867m17s", "1w99999999999999999999s",
 };
 
 static void
@@ -274,6 +309,14 @@ test_duration_parse(void)
 		snprintf(what, sizeof(what), "duration \"%s\" rejected",
 		    durs_bad[i]);
 		CHECK_INT(rc, JOB_EBADDURATION, what);
+		CHECK_INT(d, 12345, "output left alone on error");
+	}
+	for (i = 0; i < sizeof(durs_range) / sizeof(durs_range[0]); i++) {
+		d = 12345;
+		rc = job_duration_parse(durs_range[i], &d);
+		snprintf(what, sizeof(what), "duration \"%s\" out of range",
+		    durs_range[i]);
+		CHECK_INT(rc, JOB_ETIMERANGE, what);
 		CHECK_INT(d, 12345, "output left alone on error");
 	}
 	CHECK_INT(job_duration_parse(NULL, &d), JOB_EBADDURATION,
@@ -433,6 +476,90 @@ test_round_trip(void)
 }
 
 static void
+test_time_add(void)
+{
+	job_time_t t;
+
+	t = 7;
+	CHECK_INT(job_time_add(S(1), S(2), &t), 0, "1 s + 2 s");
+	CHECK_INT(t, S(3), "is 3 s");
+	CHECK_INT(job_time_add(JOB_TIME_MAX - 1, 1, &t), 0, "to the end");
+	CHECK_INT(t, JOB_TIME_MAX, "is the end of time");
+	t = 7;
+	CHECK_INT(job_time_add(JOB_TIME_MAX, 1, &t), JOB_ETIMERANGE,
+	    "past the end");
+	CHECK_INT(job_time_add(S(DEC1_10), S(15000LL * 604800), &t),
+	    JOB_ETIMERANGE, "2026 + 15000w");
+	CHECK_INT(job_time_add(JOB_TIME_MIN, -1, &t), JOB_ETIMERANGE,
+	    "before the beginning");
+	CHECK_INT(t, 7, "sum left alone on error");
+	CHECK_INT(job_time_add(JOB_TIME_MIN, JOB_TIME_MAX, &t), 0,
+	    "the whole range");
+	CHECK_INT(t, -1, "is -1 ns");
+	CHECK_INT(job_time_add_sat(S(1), S(2)), S(3), "sat: 1 s + 2 s");
+	CHECK_INT(job_time_add_sat(S(DEC1_10), S(15000LL * 604800)),
+	    JOB_TIME_MAX, "sat: 2026 + 15000w is the end of time");
+	CHECK_INT(job_time_add_sat(JOB_TIME_MAX, JOB_TIME_MAX), JOB_TIME_MAX,
+	    "sat: the end stays the end");
+	CHECK_INT(job_time_add_sat(S(DEC1_10), -JOB_TIME_MAX),
+	    S(DEC1_10) - JOB_TIME_MAX, "sat: back 292 years");
+	CHECK_INT(job_time_add_sat(-S(DEC1_10), -JOB_TIME_MAX), JOB_TIME_MIN,
+	    "sat: before the beginning is the beginning");
+}
+
+static void
+test_tz_valid(void)
+{
+	static const char *const good[] = {
+		"", ":", "UTC", "GMT", "Europe/Berlin", ":Europe/Berlin",
+		"Asia/Tokyo", "/usr/share/zoneinfo/Asia/Tokyo",
+		":/usr/share/zoneinfo/Asia/Tokyo", "JST-9", "EST5", "EST+5",
+		"EST5EDT", "EST5EDT4", "EST5EDT,M3.2.0,M11.1.0",
+		"CET-1CEST,M3.5.0,M10.5.0/3", "<+09>-9", "<-03>3",
+		"IST-5:30", "XXX-5:30:15", "NZST-12NZDT,M9.5.0,M4.1.0/3",
+		"WART4WARST,J1/0,J365/25", "AAA3BBB,0,365",
+		"EST5EDT,M3.2.0/-2,M11.1.0/167",
+	};
+	static const char *const bad[] = {
+		"Mars/Base", ":Mars/Base", "/nonexistent", ":/nonexistent",
+		"garbage", "JST", "Europe", "Europe/", "/etc/passwd",
+		"EST5EDT,M3.2.0", "EST5EDT,M13.2.0,M11.1.0",
+		"EST5EDT,M3.6.0,M11.1.0", "EST5EDT,M3.2.7,M11.1.0",
+		"EST5x", "EST25", "<+9>-9", "<+09-9", "EST5EDT,J366,J1",
+		"EST5EDT,M3.2.0/168,M11.1.0", "EST5:60", "EST5EDT,", "::UTC",
+		"EST 5", "utc",
+	};
+	char what[160], dir[] = "/tmp/test_tz.XXXXXX", path[256];
+	FILE *f;
+
+	CHECK_INT(job_tz_valid(NULL), 1, "TZ unset is valid");
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(what, sizeof(what), "TZ '%s' valid", good[i]);
+		CHECK_INT(job_tz_valid(good[i]), 1, what);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(what, sizeof(what), "TZ '%s' not valid", bad[i]);
+		CHECK_INT(job_tz_valid(bad[i]), 0, what);
+	}
+	/* A zone of $TZDIR, and only there. */
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/Mars", dir);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("TZif2", f);
+		fclose(f);
+	}
+	setenv("TZDIR", dir, 1);
+	CHECK_INT(job_tz_valid("Mars"), 1, "TZ 'Mars' valid under its TZDIR");
+	CHECK_INT(job_tz_valid("Europe/Berlin"), 0,
+	    "TZ 'Europe/Berlin' not under that TZDIR");
+	unsetenv("TZDIR");
+	CHECK_INT(job_tz_valid("Mars"), 0, "TZ 'Mars' not valid without it");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
 test_names(void)
 {
 	static const char *const good[] = {
@@ -472,6 +599,8 @@ main(void)
 	test_format();
 	test_format_small();
 	test_round_trip();
+	test_time_add();
+	test_tz_valid();
 	test_names();
 	return check_done();
 }
