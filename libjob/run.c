@@ -4,10 +4,13 @@
  * One thread, one ppoll(2) over a signalfd (SIGCHLD, SIGTERM, SIGINT),
  * an inotify descriptor (the store's wake file, and its run directory
  * where a dying executor's lock file is closed) and the handlers' output
- * pipes.  The timeout is the nearest of: the next due job, a handler's
- * deadline, a SIGKILL after the grace, the next prune, and, while other
- * executors have jobs running, a liveness check once a second.  Idle
- * with nothing scheduled, it sleeps without a timeout.
+ * pipes, those that processes an exited handler left behind still hold
+ * included.  The timeout is the nearest of: the next due job, a
+ * handler's deadline, a SIGKILL after the grace, the next prune, a step
+ * to retry, while other executors have jobs running a liveness check
+ * once a second, and while the handlers directory is gone and jobs are
+ * due a look at it once a second.  Idle with nothing scheduled, it
+ * sleeps without a timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
