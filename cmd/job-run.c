@@ -325,6 +325,21 @@ die_logged(const char *msg)
 	exit(EXIT_CANNOT);
 }
 
+/* job_run() gave up: says why, naming the handlers directory if need be. */
+static _Noreturn void
+run_failed(int rc, const char *dir)
+{
+	char why[4200];
+
+	if (rc != JOB_ENOHANDLERS)
+		die_logged(job_strerror(rc));
+	if (job_handler_check(dir, NULL, why, sizeof why) == 0)
+		snprintf(why, sizeof why, "handlers directory %s: %s", dir,
+		    job_strerror(rc));
+	strncat(why, "; due jobs left pending", sizeof why - strlen(why) - 1);
+	die_logged(why);
+}
+
 /* Splits "a,b" into a NULL-terminated list of valid queue names. */
 static const char **
 parse_queues(char *arg)
@@ -429,15 +444,8 @@ main(int argc, char **argv)
 	rc = job_run(store, &o);
 	job_store_close(store);
 	free(queues);
-	if (rc == JOB_ENOHANDLERS &&
-	    job_handler_check(dir, NULL, why, sizeof why) == 0)
-		snprintf(why, sizeof why, "handlers directory %s: %s", dir,
-		    job_strerror(rc));
-	if (rc == JOB_ENOHANDLERS)
-		strncat(why, "; due jobs left pending", sizeof why -
-		    strlen(why) - 1);
 	if (rc)
-		die_logged(rc == JOB_ENOHANDLERS ? why : job_strerror(rc));
+		run_failed(rc, dir);
 	evlog_finish();
 	return 0;
 }
