@@ -1,8 +1,9 @@
 /*
  * spawn.c: starting a handler: the checks of job_handler_check(), then
  * fork and execve with no shell, in a new process group, stdin the
- * payload, stdout and stderr into a pipe, and the JOB_* environment; or, for a job claimed ahead of its time, a child that
- * waits for that time and then does the execve.
+ * payload, stdout and stderr into a pipe, and the JOB_* environment; or,
+ * for a job claimed ahead of its time, a child that waits for that time
+ * and then does the execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -174,7 +175,7 @@ child(const struct child_args *a)
 		_exit(127);
 	}
 	execve(a->path, a->argv + 1, a->env);
-	/* No "#!": POSIX says a shell runs it; the args are still not parsed. */
+	/* No "#!": POSIX has a shell run it; the args are never parsed. */
 	if (errno == ENOEXEC)
 		execve(SHELL, a->argv, a->env);
 	e = errno;
