@@ -1,7 +1,7 @@
 /*
- * job-rm: remove jobs by id, a recurring job by name, or finished jobs
- * by state and age.  A running job is refused unless -f, which has its
- * executor stop the handler.
+ * job-rm: remove jobs by id, a recurring job by name, finished jobs by
+ * state and age, or every pending job.  A running job is refused unless
+ * -f, which has its executor stop the handler.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -11,13 +11,15 @@
 static const char usage[] =
     "usage: job-rm [-f] [-d dir] id ...\n"
     "       job-rm [-f] [-d dir] --name name\n"
+    "       job-rm [-d dir] --state pending\n"
     "       job-rm [-d dir] --state done|failed [--older-than duration]";
 
 static const char help[] =
     "  -f, --force            remove running jobs too, stopping them\n"
     "      --name NAME        remove the recurring job NAME\n"
-    "      --state STATE      remove every done (or failed) job\n"
-    "      --older-than D     with --state: only those finished D ago\n"
+    "      --state STATE      remove every pending, done or failed job\n"
+    "      --older-than D     with --state done|failed: only those\n"
+    "                         finished D ago\n"
     "  -d, --db DIR           store directory\n"
     "  -h, --help             this help\n"
     "  -V, --version          version\n";
@@ -66,19 +68,22 @@ remove_name(job_store *store, const char *name, int force)
 	return remove_one(store, id, force);
 }
 
+/* Removes the jobs in state and prints how many, alone on a line. */
 static int
 remove_state(job_store *store, int state, job_time_t older)
 {
-	uint64_t n;
-	int rc;
+	uint64_t n = 0;
+	int rc = 0;
 
-	if (store == NULL)
-		return 0;
-	rc = job_remove_finished(store, state, job_now() - older, &n);
+	if (store && state == JOB_PENDING)
+		rc = job_remove_pending(store, &n);
+	else if (store)
+		rc = job_remove_finished(store, state, job_now() - older, &n);
 	if (rc) {
 		cmd_warn("%s", job_strerror(rc));
 		return 1;
 	}
+	printf("%" PRIu64 "\n", n);
 	return 0;
 }
 
@@ -117,12 +122,12 @@ main(int argc, char **argv)
 	if (modes != 1)
 		cmd_usage_error(usage, modes ? "give ids, --name or --state, "
 		    "one of them" : "nothing to remove");
-	if (older && !state)
-		cmd_usage_error(usage, "--older-than goes with --state");
-	if (state && (job_state_parse(state, &st) != 0 ||
-	    (st != JOB_DONE && st != JOB_FAILED)))
-		cmd_usage_error(usage, "invalid --state '%s' (done or failed)",
-		    state);
+	if (state && (job_state_parse(state, &st) != 0 || st == JOB_RUNNING))
+		cmd_usage_error(usage, "invalid --state '%s' (pending, done "
+		    "or failed)", state);
+	if (older && st != JOB_DONE && st != JOB_FAILED)
+		cmd_usage_error(usage, "--older-than goes with --state done "
+		    "or failed");
 	if (older)
 		age = cmd_parse_duration(usage, "age", older);
 	if (name && !job_name_valid(name))

@@ -55,11 +55,12 @@ plan_event(struct job_txn_plan *p, int kind, const struct job *job,
 	ev->attempt = job->attempts;
 	snprintf(t->handler, sizeof t->handler, "%s", job->handler);
 	ev->handler = t->handler;
-	if (o) {
+	if (o && kind != JOB_EV_INTERRUPT) {
 		status_word(o, t->status, sizeof t->status);
 		ev->status = t->status;
-		ev->duration = o->ended - o->started;
 	}
+	if (o)
+		ev->duration = o->ended - o->started;
 	if (text) {
 		snprintf(t->text, sizeof t->text, "%s", text);
 		ev->text = t->text;
@@ -165,8 +166,13 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		/* Due at once, but never before its time (claimed ahead). */
 		if (job->run_at < now)
 			job->run_at = now;
-		return set_outcome_error(job, o,
-		    "interrupted by executor shutdown");
+		if (set_outcome_error(job, o, o->error ? o->error :
+		    "interrupted by executor shutdown"))
+			return ENOMEM;
+		if (o->announced)
+			plan_event(p, JOB_EV_INTERRUPT, job, o, now,
+			    job->last_error);
+		return 0;
 	}
 	job->last_exit = o->error || o->signal > 0 ? -1 : o->exit_status;
 	job->last_signal = o->signal > 0 ? o->signal : -1;
@@ -207,6 +213,25 @@ outcome_change(struct job *job, void *arg)
 	return apply_outcome(a->plan, job, a->outcome, a->now);
 }
 
+/*
+ * A job removed (job-rm -f) before its executor saw it: the attempt that
+ * ended is closed by an interrupt event all the same.
+ */
+static void
+removed_event(struct job_txn_plan *p, const struct job_outcome *o,
+    job_time_t now)
+{
+	struct job job;
+
+	if (!o->announced)
+		return;
+	job_init(&job);
+	job.id = o->id;
+	job.handler = (char *)o->handler;
+	job.attempts = o->attempt;
+	plan_event(p, JOB_EV_INTERRUPT, &job, o, now, JOB_REMOVED_TEXT);
+}
+
 static int
 record_outcome(struct store_txn *txn, struct job_txn_plan *p,
     const struct job_outcome *o)
@@ -215,6 +240,8 @@ record_outcome(struct store_txn *txn, struct job_txn_plan *p,
 	int rc;
 
 	rc = job_update(txn, o->id, outcome_change, &a);
+	if (rc == JOB_ENOJOB)
+		removed_event(p, o, a.now);
 	return rc == JOB_ENOJOB || rc == JOB_ECORRUPT ? 0 : rc;
 }
 

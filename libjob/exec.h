@@ -52,6 +52,7 @@ struct job_outlog {
 	uint32_t attempt;
 	job_time_t started;
 	int error;		/* why output was lost (an errno); 0: none */
+	char outcome[48];	/* in the header: "running" until it ends */
 };
 
 /* Opens job id's log and writes the header of attempt. */
@@ -65,8 +66,20 @@ int job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
  */
 int job_outlog_write(struct job_outlog *log, const char *buf, size_t n);
 
-/* Completes the attempt's header with its outcome and closes the log. */
+/*
+ * Completes the attempt's header with its outcome, and leaves the log
+ * open for what the handler's leftover processes still write.
+ */
+void job_outlog_end(struct job_outlog *log, const char *outcome);
+
+/* Completes the header (unless outcome is NULL) and closes the log. */
 void job_outlog_close(struct job_outlog *log, const char *outcome);
+
+/*
+ * Returns 1 if nobody else wrote to or removed the log since log did:
+ * no next attempt of the job, on any executor, has opened it.
+ */
+int job_outlog_alone(const struct job_outlog *log);
 
 /* Spawning (spawn.c) --------------------------------------------------------- */
 
@@ -101,13 +114,19 @@ struct job_outcome {
 	int exit_status;	/* -1: none */
 	int signal;		/* -1: none */
 	int timed_out;
-	int interrupted;	/* by shutdown: pending again, uncharged */
+	int interrupted;	/* pending again, uncharged: by shutdown, or
+				   the handlers directory went away */
 	const char *error;	/* could not start, or NULL */
 	job_time_t started;
 	job_time_t ended;
 	int removed;		/* removed while running: record nothing */
 	int log_error;		/* output lost for want of a log: errno */
+	int announced;		/* its start event was reported */
+	char handler[136];	/* for the events of a removed job */
 };
+
+/* The error text of the interrupt event of a job removed while running. */
+#define JOB_REMOVED_TEXT "job removed while running"
 
 /* Storage for the strings of one event of a plan. */
 struct job_event_text {

@@ -231,6 +231,24 @@ int job_store_path(const char *dir, char *buf, size_t size);
 int job_handlers_path(const char *dir, char *buf, size_t size);
 
 /*
+ * Checks that handler name of the handlers directory dir is one job_run()
+ * would run: an executable regular file, or a symbolic link to one, that
+ * neither group nor others can write and that belongs to the user or
+ * root, in a directory of which the same holds, every directory on the
+ * way to both (each link followed, at most 40) owned by the user or root
+ * and writable by neither group nor others unless sticky.  Returns 0,
+ * JOB_EBADNAME, JOB_ENOHANDLERS (dir missing, not a directory or not
+ * searchable), JOB_ENOHANDLER (no such file), JOB_EUNSAFE (others could
+ * change it), EACCES (not a regular file, not executable), or another
+ * errno (ELOOP, ENAMETOOLONG...).  With name NULL, checks only that dir
+ * is a directory that can be read and searched: 0 or JOB_ENOHANDLERS.
+ * If why is not NULL, writes there why, naming the handler and the path
+ * at fault.
+ */
+int job_handler_check(const char *dir, const char *name, char *why,
+    size_t size);
+
+/*
  * Opens the store in directory dir.  Without JOB_STORE_CREATE, a missing
  * store gives JOB_ENOSTORE.  Returns 0, a JOB_E code, or an errno.
  */
@@ -383,6 +401,12 @@ int job_find_name(job_store *store, const char *name, uint64_t *id);
 int job_remove_finished(job_store *store, int state, job_time_t before,
     uint64_t *removed);
 
+/*
+ * Removes every pending job (recurring ones too; none that is running),
+ * with their logs, in one transaction; sets *removed to how many.
+ */
+int job_remove_pending(job_store *store, uint64_t *removed);
+
 /* Recurring schedules ---------------------------------------------------------- */
 
 /*
@@ -406,7 +430,8 @@ enum job_event_kind {
 	JOB_EV_LOST,
 	JOB_EV_PRUNE,
 	JOB_EV_OUTPUT,		/* a line of handler output (for -v) */
-	JOB_EV_ERROR		/* the store could not be updated; retrying */
+	JOB_EV_ERROR,		/* the store could not be updated; retrying */
+	JOB_EV_INTERRUPT	/* stopped by a shutdown or a forced removal */
 };
 
 /* What the executor reports; fields that do not apply are 0 / NULL. */

@@ -4,9 +4,11 @@
  * Each attempt starts with a header line naming the attempt, its start
  * time and its outcome; the outcome is written as "running" at the start
  * (padded to a fixed width) and overwritten in place when the attempt
- * ends, so that the log can be read while the handler runs.  When the
- * log grows past twice its cap it is cut to the newest cap bytes,
- * starting at a line, so a chatty handler cannot fill the disk.
+ * ends, so that the log can be read while the handler runs.  Processes
+ * the handler left behind may write on after that, until the log is
+ * closed; a cut log keeps the outcome in the header it writes again.
+ * When the log grows past twice its cap it is cut to the newest cap
+ * bytes, starting at a line, so a chatty handler cannot fill the disk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,10 +77,10 @@ header_line(const struct job_outlog *log, const char *outcome, char *line,
 
 /* Writes the attempt's header at the end of fd, noting where it is. */
 static int
-write_header(struct job_outlog *log, int fd, const char *outcome)
+write_header(struct job_outlog *log, int fd)
 {
 	char line[160];
-	size_t n = header_line(log, outcome, line, sizeof line);
+	size_t n = header_line(log, log->outcome, line, sizeof line);
 
 	if (n == 0)
 		return JOB_EINVAL;
@@ -110,8 +112,9 @@ job_outlog_open(struct job_outlog *log, const char *dir, uint64_t id,
 	log->size = sb.st_size;
 	log->attempt = attempt;
 	log->started = started;
+	snprintf(log->outcome, sizeof log->outcome, "running");
 	/* A header that did not fit: its output is dropped, and noted. */
-	if ((log->error = write_header(log, log->fd, "running")) != 0)
+	if ((log->error = write_header(log, log->fd)) != 0)
 		log->size = sb.st_size;
 	return 0;
 }
@@ -165,7 +168,7 @@ write_cut(struct job_outlog *log, int out, const char *tail, size_t len,
 	log->size = sizeof cut - 1;
 	if (header_at >= from)
 		log->header_at = header_at - from + log->size;
-	else if ((rc = write_header(log, out, "running")) != 0)
+	else if ((rc = write_header(log, out)) != 0)
 		return rc;
 	log->size += (off_t)len;
 	return write_all(out, tail, len);
@@ -220,19 +223,47 @@ job_outlog_write(struct job_outlog *log, const char *buf, size_t n)
 	return 0;
 }
 
+/* Writes the header again, in place, with log->outcome. */
+static void
+rewrite_header(struct job_outlog *log)
+{
+	char line[160];
+	size_t n = header_line(log, log->outcome, line, sizeof line);
+
+	if (n > 0)
+		(void)!pwrite(log->fd, line, n, log->header_at);
+}
+
+void
+job_outlog_end(struct job_outlog *log, const char *outcome)
+{
+	if (log->fd == -1)
+		return;
+	snprintf(log->outcome, sizeof log->outcome, "%s", outcome);
+	rewrite_header(log);
+}
+
 void
 job_outlog_close(struct job_outlog *log, const char *outcome)
 {
-	char line[160];
-	size_t n;
-
 	if (log->fd == -1)
 		return;
-	n = header_line(log, outcome, line, sizeof line);
-	if (n > 0)
-		(void)!pwrite(log->fd, line, n, log->header_at);
+	if (outcome)
+		job_outlog_end(log, outcome);
+	else if (log->error)
+		rewrite_header(log);	/* leftovers' output was lost: noted */
 	close(log->fd);
 	log->fd = -1;
+}
+
+int
+job_outlog_alone(const struct job_outlog *log)
+{
+	struct stat sb;
+
+	if (log->fd == -1 || fstat(log->fd, &sb) == -1)
+		return 0;
+	return sb.st_nlink > 0 && sb.st_size == log->size;
 }
 
 void

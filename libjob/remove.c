@@ -1,11 +1,13 @@
 /*
- * remove.c: removing jobs by id, by name, and by age once finished.
+ * remove.c: removing jobs by id, by name, by age once finished, and
+ * every pending one.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "internal.h"
 
 struct remove_arg {
@@ -132,6 +134,58 @@ job_remove_finished(job_store *store, int state, job_time_t before,
 	if (state != JOB_DONE && state != JOB_FAILED)
 		return JOB_EINVAL;
 	rc = store_write_freeing(store->st, remove_finished_fn, &f);
+	if (rc == 0) {
+		for (size_t i = 0; i < f.n; i++)
+			job_log_remove(store->dir, f.ids[i]);
+		*removed = f.n;
+	}
+	free(f.ids);
+	return rc;
+}
+
+/* Notes the id of each pending job (a running one is not touched). */
+static int
+pending_fn(uint64_t id, const void *rec, size_t len, void *arg)
+{
+	struct job job;
+	int rc;
+
+	job_init(&job);
+	rc = job_decode(rec, len, &job);
+	if (rc == 0 && job.state == JOB_PENDING)
+		rc = collect_fn(id, arg);
+	else if (rc == JOB_ECORRUPT || rc == JOB_ESCHEMA)
+		rc = 0;		/* no state to go by: left alone */
+	job_free_fields(&job);
+	return rc;
+}
+
+static int
+remove_pending_fn(struct store_txn *txn, void *arg)
+{
+	struct finished_arg *f = arg;
+	struct job job;
+	int rc;
+
+	f->n = 0;
+	rc = store_each(txn, 0, pending_fn, f);
+	for (size_t i = 0; i < f->n && rc == 0; i++) {
+		job_init(&job);
+		if ((rc = job_load(txn, f->ids[i], &job)) == 0)
+			rc = job_delete(txn, &job);
+		job_free_fields(&job);
+	}
+	return rc;
+}
+
+int
+job_remove_pending(job_store *store, uint64_t *removed)
+{
+	struct finished_arg f = { JOB_PENDING, 0, NULL, 0, 0 };
+	int rc;
+
+	*removed = 0;
+	rc = store_write_freeing(store->st, remove_pending_fn, &f);
 	if (rc == 0) {
 		for (size_t i = 0; i < f.n; i++)
 			job_log_remove(store->dir, f.ids[i]);

@@ -4,10 +4,13 @@
  * One thread, one ppoll(2) over a signalfd (SIGCHLD, SIGTERM, SIGINT),
  * an inotify descriptor (the store's wake file, and its run directory
  * where a dying executor's lock file is closed) and the handlers' output
- * pipes.  The timeout is the nearest of: the next due job, a handler's
- * deadline, a SIGKILL after the grace, the next prune, and, while other
- * executors have jobs running, a liveness check once a second.  Idle
- * with nothing scheduled, it sleeps without a timeout.
+ * pipes, those that processes an exited handler left behind still hold
+ * included.  The timeout is the nearest of: the next due job, a
+ * handler's deadline, a SIGKILL after the grace, the next prune, a step
+ * to retry, while other executors have jobs running a liveness check
+ * once a second, and while the handlers directory is gone and jobs are
+ * due a look at it once a second.  Idle with nothing scheduled, it
+ * sleeps without a timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,6 +150,36 @@ start_claimed(struct runner *r, struct job_txn_plan *p)
 	p->nclaimed = 0;
 }
 
+/*
+ * Is the handlers directory usable?  While it is not, no job is claimed
+ * (each would fail for good), one error event says so, and it is looked
+ * at again about once a second while jobs are due.  A start that found
+ * it gone (slot.c) also holds claims back for that second.
+ */
+static int
+handlers_ok(struct runner *r)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR };
+	job_time_t now = job_now();
+	char why[4200];
+
+	if (r->handlers_said && now < r->handlers_retry)
+		return 0;
+	if (job_handler_check(r->o->handlers, NULL, why, sizeof why) == 0) {
+		r->handlers_said = 0;
+		return now >= r->handlers_retry;
+	}
+	r->handlers_retry = now + JOB_NSEC;
+	if (r->handlers_said)
+		return 0;
+	r->handlers_said = 1;
+	ev.time = now;
+	ev.text = why;
+	ev.text_len = strlen(why);
+	emit(r, &ev);
+	return 0;
+}
+
 /* Records ended attempts and claims due jobs in one transaction. */
 static int
 step(struct runner *r)
@@ -159,6 +192,11 @@ step(struct runner *r)
 	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
 	if (p->noutcomes == 0 && (p->want == 0 || !runner_due(r)))
 		return 0;
+	if (p->want > 0 && !handlers_ok(r)) {
+		p->want = 0;
+		if (p->noutcomes == 0)
+			return 0;
+	}
 	if ((rc = job_txn_step(r->store, p)) != 0) {
 		step_failed(r, rc);
 		return rc;
@@ -215,44 +253,67 @@ on_inotify(struct runner *r)
 		recover(r, job_now());
 }
 
-/* Adds the descriptors of running slots to the poll set. */
+/* What a descriptor of the poll set is for. */
+struct source {
+	enum { SRC_OUT, SRC_ERR, SRC_LINGER } kind;
+	void *p;		/* struct slot or struct linger */
+};
+
+#define MAX_FDS (2 + 2 * RUNNER_MAX_SLOTS + RUNNER_MAX_LINGER)
+
 static nfds_t
-poll_slots(struct runner *r, struct pollfd *pfd, struct slot **map,
-    int *is_err, nfds_t n)
+poll_add(struct pollfd *pfd, struct source *src, nfds_t n, int fd,
+    int kind, void *p)
+{
+	pfd[n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	src[n] = (struct source){ kind, p };
+	return n + 1;
+}
+
+/* Adds the descriptors of running slots and lingering pipes. */
+static nfds_t
+poll_output(struct runner *r, struct pollfd *pfd, struct source *src,
+    nfds_t n)
 {
 	for (unsigned i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
 
 		if (!s->used)
 			continue;
-		if (s->child.out != -1) {
-			map[n] = s;
-			is_err[n] = 0;
-			pfd[n++] = (struct pollfd){ .fd = s->child.out,
-			    .events = POLLIN };
-		}
-		if (s->child.err != -1) {
-			map[n] = s;
-			is_err[n] = 1;
-			pfd[n++] = (struct pollfd){ .fd = s->child.err,
-			    .events = POLLIN };
-		}
+		if (s->child.out != -1)
+			n = poll_add(pfd, src, n, s->child.out, SRC_OUT, s);
+		if (s->child.err != -1)
+			n = poll_add(pfd, src, n, s->child.err, SRC_ERR, s);
 	}
+	for (size_t i = 0; i < RUNNER_MAX_LINGER; i++)
+		if (r->lingers[i].fd != -1)
+			n = poll_add(pfd, src, n, r->lingers[i].fd, SRC_LINGER,
+			    &r->lingers[i]);
 	return n;
+}
+
+static void
+on_output(struct runner *r, const struct source *src)
+{
+	if (src->kind == SRC_ERR)
+		runner_exec_status(r, src->p);
+	else if (src->kind == SRC_OUT)
+		runner_read_output(r, src->p);
+	else
+		runner_linger_read(r, src->p);
 }
 
 static int
 wait_events(struct runner *r, job_time_t timeout)
 {
-	struct pollfd pfd[2 + 2 * RUNNER_MAX_SLOTS];
-	struct slot *map[2 + 2 * RUNNER_MAX_SLOTS];
-	int is_err[2 + 2 * RUNNER_MAX_SLOTS];
+	struct pollfd pfd[MAX_FDS];
+	struct source src[MAX_FDS];
 	struct timespec ts, *tp = NULL;
 	nfds_t n;
 
 	pfd[0] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = r->infd, .events = POLLIN };
-	n = poll_slots(r, pfd, map, is_err, 2);
+	n = poll_output(r, pfd, src, 2);
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / JOB_NSEC;
 		ts.tv_nsec = timeout % JOB_NSEC;
@@ -264,14 +325,9 @@ wait_events(struct runner *r, job_time_t timeout)
 		on_signal(r);
 	if (pfd[1].revents)
 		on_inotify(r);
-	for (nfds_t i = 2; i < n; i++) {
-		if (!pfd[i].revents)
-			continue;
-		if (is_err[i])
-			runner_exec_status(r, map[i]);
-		else
-			runner_read_output(r, map[i]);
-	}
+	for (nfds_t i = 2; i < n; i++)
+		if (pfd[i].revents)
+			on_output(r, &src[i]);
 	return 0;
 }
 
@@ -281,6 +337,15 @@ once_done(struct runner *r)
 {
 	return r->o->once && r->nrunning == 0 && r->noutcomes == 0 &&
 	    r->claimed == 0 && !runner_due(r);
+}
+
+/* Has --once nothing left to wait for but a handlers directory? */
+static int
+once_stuck(struct runner *r)
+{
+	return r->o->once && (r->handlers_said ||
+	    r->handlers_retry > job_now()) && r->nrunning == 0 &&
+	    r->noutcomes == 0 && r->nkills == 0;
 }
 
 static int
@@ -303,6 +368,8 @@ loop(struct runner *r)
 			return 0;
 		if (once_done(r))
 			return 0;
+		if (once_stuck(r))
+			return JOB_ENOHANDLERS;
 		r->claimed = 0;
 		now = job_now();
 		if (r->next_prune == 0 && r->done_since_prune)
@@ -326,8 +393,12 @@ job_run(job_store *store, const struct job_run_options *opts)
 
 	if (store == NULL)
 		return JOB_EINVAL;
-	if ((rc = job_run_config(&cfg, opts)) != 0 ||
-	    (rc = runner_init(&r, store, &cfg.o)) != 0)
+	if ((rc = job_run_config(&cfg, opts)) != 0)
+		return rc;
+	/* A typo in a unit file must not fail every due job for good. */
+	if (job_handler_check(cfg.o.handlers, NULL, NULL, 0) != 0)
+		return JOB_ENOHANDLERS;
+	if ((rc = runner_init(&r, store, &cfg.o)) != 0)
 		return rc;
 	recover(&r, job_now());
 	prune(&r, job_now());

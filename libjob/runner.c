@@ -57,13 +57,16 @@ alloc_tables(struct runner *r)
 	size_t n = r->nslots, events = 2 * n + 2;
 
 	r->slots = calloc(n, sizeof *r->slots);
+	r->lingers = calloc(RUNNER_MAX_LINGER, sizeof *r->lingers);
+	for (size_t i = 0; r->lingers && i < RUNNER_MAX_LINGER; i++)
+		r->lingers[i].fd = -1;
 	r->outcomes = calloc(n, sizeof *r->outcomes);
 	r->errors = calloc(n, sizeof *r->errors);
 	r->plan.claimed = calloc(n, sizeof *r->plan.claimed);
 	r->plan.events = calloc(events, sizeof *r->plan.events);
 	r->plan.texts = calloc(events, sizeof *r->plan.texts);
-	if (!r->slots || !r->outcomes || !r->errors || !r->plan.claimed ||
-	    !r->plan.events || !r->plan.texts)
+	if (!r->slots || !r->lingers || !r->outcomes || !r->errors ||
+	    !r->plan.claimed || !r->plan.events || !r->plan.texts)
 		return ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		r->slots[i].child.out = -1;
@@ -116,6 +119,8 @@ runner_init(struct runner *r, job_store *store,
 void
 runner_free(struct runner *r)
 {
+	/* What leftovers wrote so far is kept; later writes get EPIPE. */
+	runner_linger_end_all(r);
 	job_guard_stop(&r->guard);
 	prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)r->was_subreaper);
 	if (r->lockfd != -1)
@@ -132,6 +137,7 @@ runner_free(struct runner *r)
 	for (unsigned i = 0; r->plan.claimed && i < r->nslots; i++)
 		job_free_fields(&r->plan.claimed[i]);
 	free(r->slots);
+	free(r->lingers);
 	free(r->outcomes);
 	free(r->errors);
 	free(r->plan.claimed);
@@ -208,6 +214,9 @@ runner_timeout(struct runner *r, job_time_t now)
 		t = nearer(t, wake_for(r, when, now), now);
 	t = nearer(t, r->next_prune, now);	/* 0: none */
 	t = nearer(t, r->retry_at, now);	/* a step that failed */
+	/* Past, it waits for the next step that has a job to claim. */
+	if (r->handlers_retry > now)
+		t = nearer(t, r->handlers_retry, now);
 	if (r->others)
 		t = nearer(t, r->next_recover, now);
 	return t;

@@ -12,12 +12,22 @@
 #define RUNNER_MAX_SLOTS 1024
 #define RUNNER_MAX_KILLS 256
 #define RUNNER_LINE 4096
+#define RUNNER_MAX_LINGER 64		/* pipes read after their handler */
 
 /*
  * A job coming due this soon is claimed and its handler's process
  * created ahead of time, so that only the execve is left for its time.
  */
 #define RUNNER_AHEAD (JOB_NSEC / 50)	/* 20 ms */
+
+/* A partial line of a handler's output, for -v, and whose it is. */
+struct echo {
+	uint64_t job;
+	uint32_t attempt;
+	char handler[136];
+	char line[RUNNER_LINE];
+	size_t len;
+};
 
 /* One running handler. */
 struct slot {
@@ -35,9 +45,20 @@ struct slot {
 	int exec_errno;			/* the handler could not be exec'd */
 	int ahead;			/* claimed ahead: waits for started */
 	int announced;			/* start event reported */
+	job_time_t signalled;		/* first stopped; 0: not */
 	int status;			/* from waitpid */
-	char line[RUNNER_LINE];		/* partial output line, for -v */
-	size_t linelen;
+	struct echo echo;		/* for -v */
+};
+
+/*
+ * The output pipe of a handler that exited, still held by processes it
+ * left behind, and its job's log: read until they close it (output.c).
+ */
+struct linger {
+	int fd;				/* -1: a free entry */
+	struct job_outlog log;		/* the outcome is in its header */
+	struct echo echo;
+	job_time_t since;
 };
 
 /* A process group to SIGKILL once the grace is over. */
@@ -60,6 +81,7 @@ struct runner {
 	int was_subreaper;		/* restored on return */
 	struct slot *slots;
 	unsigned nslots;
+	struct linger *lingers;		/* RUNNER_MAX_LINGER of them */
 	unsigned nrunning;
 	struct job_outcome *outcomes;
 	char (*errors)[512];
@@ -75,23 +97,35 @@ struct runner {
 	job_time_t next_recover;
 	job_time_t retry_at;
 	unsigned store_errors;		/* failed steps in a row */
+	int handlers_said;		/* the handlers directory is unusable */
+	job_time_t handlers_retry;	/* no claim before; 0: none */
 };
 
+/* Setting up, tearing down, and what the loop asks (runner.c). */
 int runner_init(struct runner *r, job_store *store,
     const struct job_run_options *o);
 void runner_free(struct runner *r);
+void runner_outcomes_clear(struct runner *r);
+int runner_due(struct runner *r);
+job_time_t runner_timeout(struct runner *r, job_time_t now);
 
+/* Slots (slot.c). */
 struct slot *runner_free_slot(struct runner *r);
 void runner_slot_start(struct runner *r, struct slot *s);
 void runner_reap(struct runner *r);
-void runner_read_output(struct runner *r, struct slot *s);
 void runner_exec_status(struct runner *r, struct slot *s);
 void runner_collect(struct runner *r, job_time_t now);
 void runner_check_timers(struct runner *r, job_time_t now);
 void runner_kill_all(struct runner *r, int sig);
 void runner_check_removed(struct runner *r);
-void runner_outcomes_clear(struct runner *r);
-int runner_due(struct runner *r);
-job_time_t runner_timeout(struct runner *r, job_time_t now);
+
+/* Output (output.c). */
+void runner_echo_init(struct echo *e, const struct job *job);
+void runner_echo_flush(struct runner *r, struct echo *e);
+void runner_read_output(struct runner *r, struct slot *s);
+void runner_linger(struct runner *r, struct slot *s);
+void runner_linger_read(struct runner *r, struct linger *l);
+void runner_linger_end(struct runner *r, uint64_t job);
+void runner_linger_end_all(struct runner *r);
 
 #endif

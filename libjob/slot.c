@@ -33,6 +33,7 @@ new_outcome(struct runner *r, const struct slot *s, job_time_t now)
 	o->started = s->started;
 	o->ended = now;
 	o->log_error = s->log.error;
+	snprintf(o->handler, sizeof o->handler, "%s", s->job.handler);
 	r->errors[r->noutcomes][0] = 0;
 	r->noutcomes++;
 	return o;
@@ -48,21 +49,6 @@ release(struct runner *r, struct slot *s)
 	s->child.err = -1;
 	s->log.fd = -1;
 	r->nrunning--;
-}
-
-/* A handler that could not be started fails its attempt at once. */
-static void
-start_failed(struct runner *r, struct slot *s, const char *why)
-{
-	struct job_outcome *o = new_outcome(r, s, job_now());
-	char *err = r->errors[r->noutcomes - 1];
-
-	snprintf(err, sizeof r->errors[0], "%s", why);
-	o->error = err;
-	job_outlog_write(&s->log, why, strlen(why));
-	job_outlog_write(&s->log, "\n", 1);
-	job_outlog_close(&s->log, "error");
-	release(r, s);
 }
 
 /* Reports the start event, once. */
@@ -83,6 +69,37 @@ announce(struct runner *r, struct slot *s)
 }
 
 /*
+ * A handler that could not be started fails its attempt at once, unless
+ * its handlers directory went away since the loop looked (rc
+ * JOB_ENOHANDLERS): that is not the job's fault, and the job is pending
+ * again, uncharged, as an interrupted one.
+ */
+static void
+start_failed(struct runner *r, struct slot *s, const char *why, int rc)
+{
+	job_time_t now = job_now();
+	struct job_outcome *o;
+	char *err;
+
+	if (s->started > now)
+		s->started = now;	/* claimed ahead, it ends before then */
+	o = new_outcome(r, s, now);
+	err = r->errors[r->noutcomes - 1];
+	snprintf(err, sizeof r->errors[0], "%s", why);
+	o->error = err;
+	o->interrupted = rc == JOB_ENOHANDLERS;
+	if (o->interrupted)
+		r->handlers_retry = job_now() + JOB_NSEC;
+	else
+		announce(r, s);		/* its attempt is charged: it has one */
+	o->announced = s->announced;
+	job_outlog_write(&s->log, why, strlen(why));
+	job_outlog_write(&s->log, "\n", 1);
+	job_outlog_close(&s->log, o->interrupted ? "interrupted" : "error");
+	release(r, s);
+}
+
+/*
  * Starts a claimed job.  One claimed ahead of its time (started_at still
  * to come) is announced only once its handler is exec'd.  The log is
  * opened after the start, which the output pipe does not wait for.
@@ -97,13 +114,16 @@ runner_slot_start(struct runner *r, struct slot *s)
 	r->nrunning++;
 	s->started = s->job.started_at ? s->job.started_at : job_now();
 	s->ahead = s->started > job_now();
+	runner_echo_init(&s->echo, &s->job);
+	/* An earlier attempt's leftovers write no more into this one. */
+	runner_linger_end(r, s->job.id);
 	rc = job_spawn(&s->job, r->o->handlers, job_store_dir(r->store),
 	    s->ahead ? s->started : 0, &s->child, why, sizeof why);
 	if (job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
 	    s->job.attempts, s->started) != 0)
 		s->log.fd = -1;
 	if (rc) {
-		start_failed(r, s, why);
+		start_failed(r, s, why, rc);
 		return;
 	}
 	job_guard_add(&r->guard, s->child.pid);
@@ -128,59 +148,6 @@ runner_reap(struct runner *r)
 				s->status = status;
 			}
 		}
-}
-
-/* Reports complete lines of output for -v. */
-static void
-echo_lines(struct runner *r, struct slot *s, const char *buf, size_t n,
-    int flush)
-{
-	struct job_event ev = { .kind = JOB_EV_OUTPUT, .job = s->job.id };
-
-	ev.handler = s->job.handler;
-	ev.attempt = s->job.attempts;
-	for (size_t i = 0; i < n || flush; i++) {
-		int end = i == n;
-
-		if (!end && buf[i] != '\n' && s->linelen < RUNNER_LINE) {
-			s->line[s->linelen++] = buf[i];
-			continue;
-		}
-		if (s->linelen > 0 || !end) {
-			ev.time = job_now();
-			ev.text = s->line;
-			ev.text_len = s->linelen;
-			r->o->on_event(&ev, r->o->arg);
-		}
-		s->linelen = 0;
-		if (!end && buf[i] != '\n')
-			s->line[s->linelen++] = buf[i];
-		if (end)
-			break;
-	}
-}
-
-void
-runner_read_output(struct runner *r, struct slot *s)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while (s->child.out != -1) {
-		n = read(s->child.out, buf, sizeof buf);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return;
-		if (n <= 0) {
-			close(s->child.out);
-			s->child.out = -1;
-			break;
-		}
-		job_outlog_write(&s->log, buf, (size_t)n);
-		if (r->o->verbose && r->o->on_event)
-			echo_lines(r, s, buf, (size_t)n, 0);
-	}
 }
 
 /*
@@ -218,43 +185,112 @@ describe_outcome(const struct job_outcome *o, char *buf, size_t size)
 		    secs);
 }
 
-/* Turns an exited slot into an outcome. */
+/*
+ * The execve failed.  If the handlers directory is gone, the start lost
+ * the race with its removal (the check passed a moment before): the job
+ * is pending again, uncharged, as when job_spawn() finds it gone.
+ */
 static void
-finish(struct runner *r, struct slot *s, job_time_t now)
+exec_failed(struct runner *r, const struct slot *s, struct job_outcome *o)
 {
-	struct job_outcome *o;
-	char text[96];
+	char *err = r->errors[r->noutcomes - 1];
+	size_t size = sizeof r->errors[0];
+	int n;
 
-	runner_read_output(r, s);
-	if (s->child.out != -1)
-		close(s->child.out);	/* a grandchild may hold it open */
-	s->child.out = -1;
-	if (r->o->verbose && r->o->on_event)
-		echo_lines(r, s, "", 0, 1);
-	kill_later(r, s->child.pid, s->kill_at);
-	if (s->child.err != -1)
-		runner_exec_status(r, s);
-	o = new_outcome(r, s, now);
+	n = snprintf(err, size, "cannot run handler %s: ", s->job.handler);
+	if (n < 0 || (size_t)n >= size)
+		n = 0;
+	if (job_handler_check(r->o->handlers, NULL, err + n, size - n) != 0)
+		o->interrupted = 1;
+	else
+		snprintf(err + n, size - n, "%s", strerror(s->exec_errno));
+	o->error = err;
+}
+
+/*
+ * A job removed while it ran (job-rm -f) has no record to update: its
+ * attempt's closing event is reported at once, if it had a start.
+ */
+static void
+removed_event(struct runner *r, const struct job_outcome *o)
+{
+	struct job_event ev = { .kind = JOB_EV_INTERRUPT };
+
+	if (!o->announced || r->o->on_event == NULL)
+		return;
+	ev.time = o->ended;
+	ev.job = o->id;
+	ev.handler = o->handler;
+	ev.attempt = o->attempt;
+	ev.duration = o->ended - o->started;
+	ev.text = JOB_REMOVED_TEXT;
+	ev.text_len = strlen(ev.text);
+	r->o->on_event(&ev, r->o->arg);
+}
+
+/* How the handler ended: its exec failed, or its exit status. */
+static void
+set_status(struct runner *r, struct slot *s, struct job_outcome *o)
+{
 	if (s->exec_errno) {
-		snprintf(r->errors[r->noutcomes - 1], sizeof r->errors[0],
-		    "cannot run handler %s: %s", s->job.handler,
-		    strerror(s->exec_errno));
-		o->error = r->errors[r->noutcomes - 1];
+		exec_failed(r, s, o);
 		job_outlog_write(&s->log, o->error, strlen(o->error));
 		job_outlog_write(&s->log, "\n", 1);
 	} else if (WIFEXITED(s->status))
 		o->exit_status = WEXITSTATUS(s->status);
 	else if (WIFSIGNALED(s->status))
 		o->signal = WTERMSIG(s->status);
+}
+
+/*
+ * Writes the outcome into the log's header; then closes the log and the
+ * pipe, or, if processes the handler left behind still hold the pipe,
+ * leaves both to be read until they close it (output.c).
+ */
+static void
+end_output(struct runner *r, struct slot *s, const struct job_outcome *o)
+{
+	char text[96];
+
+	describe_outcome(o, text, sizeof text);
+	job_outlog_end(&s->log, o->interrupted ? "interrupted" :
+	    o->error ? "error" : text);
+	if (s->child.out != -1 && s->log.fd != -1 && !o->removed) {
+		runner_linger(r, s);
+		return;
+	}
+	if (s->child.out != -1)
+		close(s->child.out);
+	s->child.out = -1;
+	runner_echo_flush(r, &s->echo);
+	job_outlog_close(&s->log, NULL);
+}
+
+/* Turns an exited slot into an outcome. */
+static void
+finish(struct runner *r, struct slot *s, job_time_t now)
+{
+	struct job_outcome *o;
+
+	runner_read_output(r, s);
+	kill_later(r, s->child.pid, s->kill_at);
+	if (s->child.err != -1)
+		runner_exec_status(r, s);
+	o = new_outcome(r, s, now);
+	set_status(r, s, o);
 	o->timed_out = s->timed_out;
 	o->removed = s->removed;
-	o->interrupted = s->interrupted && !s->timed_out &&
+	o->interrupted |= s->interrupted && !s->timed_out &&
 	    !(o->exit_status == 0);
-	describe_outcome(o, text, sizeof text);
-	job_outlog_close(&s->log, o->error ? "error" :
-	    o->interrupted ? "interrupted" : text);
-	if (o->removed)
+	/* A charged attempt has a start event before its closing one. */
+	if (!o->interrupted && !o->removed)
+		announce(r, s);
+	o->announced = s->announced;
+	end_output(r, s, o);
+	if (o->removed) {
+		removed_event(r, o);
 		r->noutcomes--;		/* nothing to record */
+	}
 	release(r, s);
 }
 
@@ -269,6 +305,8 @@ runner_collect(struct runner *r, job_time_t now)
 static void
 signal_slot(struct runner *r, struct slot *s, int sig)
 {
+	if (s->signalled == 0)
+		s->signalled = job_now();
 	kill(-s->child.pid, sig);
 	if (sig == SIGTERM && s->kill_at == 0)
 		s->kill_at = job_time_add_sat(job_now(), r->o->grace);
@@ -276,14 +314,14 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 
 /*
  * The handler was exec'd, or could not be.  A handler claimed ahead is
- * announced now, unless it was stopped while it waited (its pipe closed
- * because it died, not because of the exec).
+ * announced now, unless it was signalled before its time, while it
+ * waited (its pipe closed because it died, not because of the exec).
  */
 void
 runner_exec_status(struct runner *r, struct slot *s)
 {
 	s->exec_errno = job_spawn_status(&s->child);
-	if (!s->exec_errno && !s->interrupted && !s->removed)
+	if (!s->exec_errno && (!s->signalled || s->signalled >= s->started))
 		announce(r, s);
 }
 

@@ -1,9 +1,9 @@
 /*
- * spawn.c: starting a handler: the safety checks on its file and
- * directory, then fork and execve with no shell, in a new process group,
- * stdin the payload, stdout and stderr into a pipe, and the JOB_*
- * environment; or, for a job claimed ahead of its time, a child that
- * waits for that time and then does the execve.
+ * spawn.c: starting a handler: the checks of job_handler_check(), then
+ * fork and execve with no shell, in a new process group, stdin the
+ * payload, stdout and stderr into a pipe, and the JOB_* environment; or,
+ * for a job claimed ahead of its time, a child that waits for that time
+ * and then does the execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,61 +22,7 @@
 extern char **environ;
 
 #define NJOBVARS 8
-
-/* Refuses files others could have changed: writable by group or others,
- * or owned by neither this user nor root. */
-static int
-check_owner_mode(const struct stat *sb, const char *handler,
-    const char *what, char *why, size_t size)
-{
-	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(why, size, "cannot run handler %s: %s is writable by "
-		    "group or others", handler, what);
-		return EPERM;
-	}
-	if (sb->st_uid != getuid() && sb->st_uid != 0) {
-		snprintf(why, size, "cannot run handler %s: %s belongs to "
-		    "neither the user nor root", handler, what);
-		return EPERM;
-	}
-	return 0;
-}
-
-static int
-check_handler(const char *path, const char *handlers, const char *name,
-    char *why, size_t size)
-{
-	char what[4200];
-	struct stat sb;
-	int rc;
-
-	if (stat(handlers, &sb) == -1) {
-		rc = errno;
-		snprintf(why, size, "handler %s not registered: %s: %s", name,
-		    handlers, strerror(rc));
-		return JOB_ENOHANDLER;
-	}
-	snprintf(what, sizeof what, "handlers directory %s", handlers);
-	if ((rc = check_owner_mode(&sb, name, what, why, size)) != 0)
-		return rc;
-	if (stat(path, &sb) == -1) {
-		rc = errno;
-		snprintf(why, size, "handler %s not registered%s%s", name,
-		    rc == ENOENT ? "" : ": ", rc == ENOENT ? "" : strerror(rc));
-		return JOB_ENOHANDLER;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(why, size, "handler %s is not a regular file", name);
-		return EACCES;
-	}
-	if ((rc = check_owner_mode(&sb, name, "its file", why, size)) != 0)
-		return rc;
-	if (access(path, X_OK) == -1) {
-		snprintf(why, size, "handler %s is not executable", name);
-		return EACCES;
-	}
-	return 0;
-}
+#define SHELL "/bin/sh"
 
 /* A memory file holding the payload, to become the handler's stdin. */
 static int
@@ -159,16 +104,21 @@ make_env(const struct job *job, const char *store_dir, char *vars,
 	return env;
 }
 
+/*
+ * The handler's argv, after one more slot: with "/bin/sh" there, it is
+ * the argv of a script without "#!" run by the shell, as execvp(3) does.
+ */
 static char **
 make_argv(const struct job *job, const char *path)
 {
 	char **argv;
 
-	if ((argv = calloc(job->nargs + 2, sizeof *argv)) == NULL)
+	if ((argv = calloc(job->nargs + 3, sizeof *argv)) == NULL)
 		return NULL;
-	argv[0] = (char *)path;
+	argv[0] = (char *)SHELL;
+	argv[1] = (char *)path;
 	for (size_t i = 0; i < job->nargs; i++)
-		argv[i + 1] = job->args[i];
+		argv[i + 2] = job->args[i];
 	return argv;
 }
 
@@ -192,7 +142,7 @@ wait_until(job_time_t at)
 /* What the child needs, prepared before the fork. */
 struct child_args {
 	const char *path;
-	char **argv, **env;
+	char **argv, **env;	/* argv[0]: the shell, for a script */
 	int in, out, err;
 	pid_t parent;
 	job_time_t not_before;	/* 0: exec at once */
@@ -224,7 +174,10 @@ child(const struct child_args *a)
 		(void)!write(a->err, &e, sizeof e);
 		_exit(127);
 	}
-	execve(a->path, a->argv, a->env);
+	execve(a->path, a->argv + 1, a->env);
+	/* No "#!": POSIX has a shell run it; the args are never parsed. */
+	if (errno == ENOEXEC)
+		execve(SHELL, a->argv, a->env);
 	e = errno;
 	(void)!write(a->err, &e, sizeof e);
 	_exit(127);
@@ -337,13 +290,9 @@ job_spawn(const struct job *job, const char *handlers, const char *store_dir,
 	char **argv = NULL, **env = NULL;
 	int in = -1, rc;
 
-	if (!job_name_valid(job->handler)) {
-		snprintf(why, size, "invalid handler name");
-		return JOB_EBADNAME;
-	}
-	snprintf(path, sizeof path, "%s/%s", handlers, job->handler);
-	if ((rc = check_handler(path, handlers, job->handler, why, size)) != 0)
+	if ((rc = job_handler_check(handlers, job->handler, why, size)) != 0)
 		return rc;
+	snprintf(path, sizeof path, "%s/%s", handlers, job->handler);
 	argv = make_argv(job, path);
 	env = make_env(job, store_dir, vars, sizeof vars);
 	in = payload_fd(job);

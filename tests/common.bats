@@ -317,12 +317,19 @@ args_in() {
 @test "reading a store that does not exist: no jobs, no error, nothing created" {
 	local args
 	for args in "job-list" "job-list -a --json" \
-	    "job-list -s done,failed --handler x -q y --name z" \
-	    "job-rm --state done" "job-rm --state failed --older-than 1d"; do
+	    "job-list -s done,failed --handler x -q y --name z"; do
 		echo "# $args"
 		run --separate-stderr $args
 		[ "$status" -eq 0 ]
 		[ "$output" = "" ]
+		[ "$stderr" = "" ]
+	done
+	for args in "job-rm --state done" "job-rm --state pending" \
+	    "job-rm --state failed --older-than 1d"; do
+		echo "# $args"
+		run --separate-stderr $args
+		[ "$status" -eq 0 ]
+		[ "$output" = 0 ]
 		[ "$stderr" = "" ]
 	done
 	run --separate-stderr job-list -c

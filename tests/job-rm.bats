@@ -26,7 +26,7 @@ alive() {
 # rm_older_than_1s_done: removes done jobs finished 1s ago, then checks
 # that job 1 is gone.
 rm_older_than_1s_done() {
-	job-rm --state done --older-than 1s && jobs_gone 1
+	[ "$(job-rm --state done --older-than 1s)" = 1 ] && jobs_gone 1
 }
 
 @test "job-rm ID: the job is gone, silently, the others stay" {
@@ -206,7 +206,7 @@ rm_older_than_1s_done() {
 	[ "$(state 4)" = done ]
 	run --separate-stderr job-rm --state done
 	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
+	[ "$output" = 2 ]
 	[ "$stderr" = "" ]
 	[ "$(json_ids -a)" = "2 3" ]
 }
@@ -215,28 +215,29 @@ rm_older_than_1s_done() {
 	done_failed_pending
 	run --separate-stderr job-rm --state failed
 	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
+	[ "$output" = 1 ]
 	[ "$stderr" = "" ]
 	[ "$(json_ids -a)" = "1 3" ]
 }
 
-@test "--state with no such jobs: exit 0, nothing removed" {
+@test "--state with no such jobs: exit 0, 0 removed" {
 	handler ok 'exit 0'
 	job-add ok >/dev/null
+	job-run --once 2>/dev/null
 	snap
-	run --separate-stderr job-rm --state done
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
-	run --separate-stderr job-rm --state failed
-	[ "$status" -eq 0 ]
+	for s in failed pending; do
+		run --separate-stderr job-rm --state $s
+		[ "$status" -eq 0 ]
+		[ "$output" = 0 ]
+		[ "$stderr" = "" ]
+	done
 	unchanged
 }
 
-@test "--state takes only done or failed" {
+@test "--state takes only pending, done or failed" {
 	done_failed_pending
 	snap
-	for s in pending running bogus '' Done done,failed; do
+	for s in running bogus '' Done done,failed pending,done; do
 		echo "# --state '$s'"
 		rejected job-rm --state "$s"
 	done
@@ -247,11 +248,12 @@ rm_older_than_1s_done() {
 	done_failed_pending
 	run --separate-stderr job-rm --state done --older-than 1h
 	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
+	[ "$output" = 0 ]
 	[ "$stderr" = "" ]
 	[ "$(json_ids -a)" = "1 2 3" ]
 	run --separate-stderr job-rm --state failed --older-than 1d
 	[ "$status" -eq 0 ]
+	[ "$output" = 0 ]
 	[ "$(json_ids -a)" = "1 2 3" ]
 	# Once a second has passed, a 1s age takes the done job, not the
 	# failed one.
@@ -275,6 +277,8 @@ rm_older_than_1s_done() {
 	rejected job-rm --older-than 1h 1
 	rejected job-rm --older-than 1h --name x
 	rejected job-rm --older-than 1h
+	rejected job-rm --older-than 1h --state pending
+	[ "${stderr_lines[0]}" = "job-rm: --older-than goes with --state done or failed" ]
 	unchanged
 }
 
@@ -305,7 +309,45 @@ rm_older_than_1s_done() {
 	a_running_job
 	run --separate-stderr job-rm --state done
 	[ "$status" -eq 0 ]
+	[ "$output" = 0 ]
 	[ "$(state 1)" = running ]
+}
+
+@test "--state pending cancels every pending job, recurring ones included, and prints how many" {
+	done_failed_pending
+	handler ok 'echo "$JOB_ID" >>"$TMP/ran"'
+	job-recur --every 1h --name tick ok >/dev/null    # 4
+	job-add -r 3 bad >/dev/null                       # 5: waits for a retry
+	job-run --once 2>/dev/null
+	[ "$(state 5)" = pending ]
+	[ "$(jf 5 attempts)" = 1 ]
+	rm -f "$TMP/ran"
+	job-add ok >/dev/null                             # 6
+	job-schedule --in 1d ok >/dev/null                # 7
+	run --separate-stderr job-rm --state pending
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+	[ "$stderr" = "" ]
+	jobs_gone 3 4 5 6 7
+	[ "$(json_ids -a)" = "1 2" ]
+	# Their logs go with them, and nothing is left to run.
+	run --separate-stderr job-list -l 5
+	[ "$status" -eq 1 ]
+	job-run --once 2>/dev/null
+	[ ! -e "$TMP/ran" ]
+	is_count 0 0 1 1
+}
+
+@test "--state pending leaves a running job alone" {
+	handler ok 'exit 0'
+	a_running_job
+	job-add ok >/dev/null
+	run --separate-stderr job-rm --state pending
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	jobs_gone 2
+	[ "$(state 1)" = running ]
+	[ ! -e "$TMP/got" ]
 }
 
 @test "-f: a running job is gone, its handler's process group gets SIGTERM" {
@@ -402,10 +444,12 @@ wait'
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
 	[[ $stderr == "job-rm: "* ]]
-	run --separate-stderr job-rm --state done
-	[ "$status" -eq 0 ]
-	[ "$output" = "" ]
-	[ "$stderr" = "" ]
+	for s in done failed pending; do
+		run --separate-stderr job-rm --state $s
+		[ "$status" -eq 0 ]
+		[ "$output" = 0 ]
+		[ "$stderr" = "" ]
+	done
 	[ ! -e "$JOB_DB" ]
 }
 

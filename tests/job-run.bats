@@ -816,6 +816,131 @@ stops_after_grace() {
 	[[ "${lines[1]}" =~ \ line=\"two\ words\"$ ]]
 }
 
+# attempts_of KIND: "JOB:ATTEMPT EVENT" for each event line of KIND
+# (start, or closing: done, fail, retry, interrupt, lost), sorted.
+attempts_of() {
+	local re='done|fail|retry|interrupt|lost'
+	[ "$1" = start ] && re=start
+	sed -nE "s/^.* event=($re) job=([0-9]+) (handler=[^ ]+ )?attempt=([0-9]+)( .*)?\$/\2:\4 \1/p" \
+	    "$TMP/run.log" | sort
+}
+
+@test "event log: every start is followed by exactly one closing event of its attempt, whatever ends it" {
+	handler ok 'exit 0'
+	handler bad 'exit 3'
+	handler slow 'sleep 60'
+	printf '#!/nonexistent/interpreter\n' >"$JOB_HANDLERS/badint"
+	chmod 755 "$JOB_HANDLERS/badint"
+	# The first attempt waits to be stopped, a later one succeeds.
+	handler hold '[ "$JOB_ATTEMPT" -gt 1 ] && exit 0
+echo $$ >"$TMP/hold.$JOB_ID"; sleep 60 & wait'
+	job-add ok >/dev/null                # 1: done
+	job-add -r 1 bad >/dev/null          # 2: retry (left for later)
+	job-add -t 1s slow >/dev/null        # 3: timeout, then fail
+	job-add badint >/dev/null            # 4: the exec fails
+	job-add -f ghost >/dev/null          # 5: not registered
+	once -j 4 --grace 1s
+	job-rm 2                             # no second attempt
+	start_runner
+	job-add hold >/dev/null              # 6: removed with job-rm -f
+	poll 10 has_file "$TMP/hold.6"
+	job-rm -f 6
+	poll 10 grep -q " event=interrupt job=6 " "$TMP/run.log"
+	job-add hold >/dev/null              # 7: interrupted by a shutdown
+	poll 10 has_file "$TMP/hold.7"
+	stop_runner
+	job-add hold >/dev/null              # 8: its executor is lost
+	start_runner
+	poll 10 has_file "$TMP/hold.8"
+	kill -KILL "$RUNNER_PID"
+	wait "$RUNNER_PID" || true
+	start_runner
+	poll 10 is_state 8 done
+	poll 10 is_state 7 done
+	stop_runner
+	[ "$(attempts_of start)" = "$(printf '%s start\n' 1:1 2:1 3:1 4:1 5:1 6:1 7:1 7:2 8:1 8:2)" ]
+	[ "$(attempts_of closing)" = "$(printf '%s\n' '1:1 done' '2:1 retry' \
+	    '3:1 fail' '4:1 fail' '5:1 fail' '6:1 interrupt' '7:1 interrupt' \
+	    '7:2 done' '8:1 lost' '8:2 done')" ]
+	# An interrupt says how long the attempt ran, and why it ended.
+	grep -qE "^$TIME_RE event=interrupt job=6 handler=hold attempt=1 duration=[0-9]+\.[0-9]{3} error=\"job removed while running\"\$" "$TMP/run.log"
+	grep -qE "^$TIME_RE event=interrupt job=7 handler=hold attempt=1 duration=[0-9]+\.[0-9]{3} error=\"interrupted by executor shutdown\"\$" "$TMP/run.log"
+}
+
+@test "event log: a job claimed ahead whose handler cannot run has its start, then its fail, never a negative duration" {
+	job-schedule -f --in 1s ghost >/dev/null
+	start_runner
+	poll 10 is_state 1 failed
+	event_line start 1 >/dev/null
+	[[ "$(event_line fail 1)" =~ \ duration=[0-9]+\.[0-9]{3}\  ]]
+}
+
+@test "a handler writing faster than the executor reads cannot keep it from its timers" {
+	handler flood 'exec yes'
+	job-add -t 1s flood >/dev/null
+	local t0
+	t0=$(now_ns)
+	status=0
+	timeout -s KILL 30 job-run --once -v --grace 1s 2>/dev/null || status=$?
+	[ "$status" -eq 0 ]
+	[ $(($(now_ns) - t0)) -lt 15000000000 ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+	# The log kept to its cap meanwhile.
+	[ "$(stat -c %s "$JOB_DB/logs/1")" -le $((2 * 1024 * 1024)) ]
+}
+
+# chatty NAME: a handler that writes lines as fast as it can, for ever.
+chatty() {
+	handler "$1" 'while :; do echo "a line of output, and another one, and another one, and another one"; done'
+}
+
+@test "event log: a stalled reader never stops the executor: timeouts are still enforced, and --once ends" {
+	chatty chatty
+	job-add -t 1s chatty >/dev/null
+	mkfifo "$TMP/log.fifo"
+	# Open for reading, so that job-run's open does not wait, and never read.
+	local fd t0
+	exec {fd}<>"$TMP/log.fifo"
+	t0=$(now_ns)
+	status=0
+	timeout -s KILL 30 job-run --once -v --grace 1s 2>"$TMP/log.fifo" || status=$?
+	exec {fd}>&-
+	[ "$status" -eq 0 ]
+	# 1 s to the timeout, 1 s of grace at most, 2 s for the writer at exit.
+	[ $(($(now_ns) - t0)) -lt 15000000000 ]
+	[ "$(jf 1 state)" = failed ]
+	[[ "$(jf 1 last_error)" == *timeout* ]]
+}
+
+@test "event log: lines dropped while the reader stalled are counted, in a dropped line once it reads again" {
+	handler burst 'i=0; while [ $i -lt 40000 ]; do echo "line $i of a burst of output that the reader does not read yet"; i=$((i + 1)); done'
+	handler ok 'exit 0'
+	mkfifo "$TMP/log.fifo"
+	local fd
+	exec {fd}<>"$TMP/log.fifo"
+	job-run -v 2>"$TMP/log.fifo" &
+	RUNNER_PID=$!
+	RUN_PIDS+=("$RUNNER_PID")
+	job-add burst >/dev/null
+	poll 30 is_state 1 done
+	# The reader catches up; the next line comes after the count.
+	cat <&"$fd" >"$TMP/read.log" &
+	EXTRA_PIDS+=("$!")
+	exec {fd}>&-
+	job-add ok >/dev/null
+	poll 10 grep -q " event=done job=2 " "$TMP/read.log"
+	grep -qE "^$TIME_RE event=dropped count=[1-9][0-9]*\$" "$TMP/read.log"
+	[ "$(grep -c ' event=dropped ' "$TMP/read.log")" -eq 1 ]
+	# Where the lines went missing: after the last line kept of the
+	# burst, and before job 2's events.
+	local dropped last_kept done2
+	dropped=$(grep -n ' event=dropped ' "$TMP/read.log" | cut -d: -f1)
+	last_kept=$(grep -n ' event=output job=1 ' "$TMP/read.log" | tail -1 | cut -d: -f1)
+	done2=$(grep -n ' event=done job=2 ' "$TMP/read.log" | cut -d: -f1)
+	[ "$last_kept" -lt "$dropped" ] && [ "$dropped" -lt "$done2" ]
+}
+
 # --- pruning -------------------------------------------------------------------------
 
 # finished_before ID SECONDS: the job finished at least SECONDS ago (at
@@ -854,6 +979,17 @@ finished_before() {
 	poll 5 is_count 0 0 0 0
 }
 
+@test "a script without #! is run by /bin/sh, as execvp does, its args still passed as given" {
+	printf 'echo "no shebang: $0"; for a in "$@"; do printf "<%%s>\\n" "$a"; done\n' >"$JOB_HANDLERS/plain"
+	chmod 755 "$JOB_HANDLERS/plain"
+	job-add plain '$HOME' '*' 'a b' '`id`' >/dev/null
+	once
+	[ "$(state 1)" = done ]
+	run job-list -l 1
+	[ "${lines[1]}" = "no shebang: $JOB_HANDLERS/plain" ]
+	[ "$(printf '%s\n' "${lines[@]:2}")" = "$(printf '%s\n' '<$HOME>' '<*>' '<a b>' '<`id`>')" ]
+}
+
 @test "a handler the kernel cannot exec fails its attempt with the reason, in last_error and the log" {
 	printf '#!/nonexistent/interpreter\n' >"$JOB_HANDLERS/badint"
 	chmod 755 "$JOB_HANDLERS/badint"
@@ -866,4 +1002,126 @@ finished_before() {
 	[ "${lines[1]}" = "cannot run handler badint: No such file or directory" ]
 	[[ "${lines[0]}" == "== attempt 1 at "*": error "*"==" ]]
 	grep -q ' event=retry job=1 handler=badint attempt=1 status=error ' "$TMP/run.log"
+}
+
+# --- the handlers directory ------------------------------------------------------
+
+@test "a missing or unusable handlers directory: job-run does not start (exit 1, one message naming it), nothing is failed" {
+	handler ok 'exit 0'
+	job-add ok
+	job-schedule --in 1h ok
+	snap
+	run --separate-stderr env JOB_HANDLERS="$TMP/nonexistent" job-run --once
+	cannot job-run
+	[ "$stderr" = "job-run: handlers directory $TMP/nonexistent: No such file or directory" ]
+	# Not as a daemon either.
+	run --separate-stderr timeout 10 job-run -H "$TMP/nonexistent"
+	cannot job-run
+	touch "$TMP/file"
+	run --separate-stderr job-run --once -H "$TMP/file"
+	cannot job-run
+	[ "$stderr" = "job-run: handlers directory $TMP/file: Not a directory" ]
+	unchanged
+	[ "$(jf 1 attempts)" = 0 ]
+	# Nothing is made: no store where there was none.
+	run --separate-stderr job-run --once -d "$TMP/fresh" -H "$TMP/nonexistent"
+	cannot job-run
+	[ ! -e "$TMP/fresh" ]
+}
+
+# error_lines: how many event=error lines job-run logged.
+error_lines() {
+	grep -c " event=error " "$TMP/run.log" || true
+}
+
+@test "a handlers directory that vanishes while job-run runs: jobs wait, one error line says so, work resumes when it is back" {
+	handler ok 'echo "$JOB_ID $JOB_ATTEMPT" >>"$TMP/ran"'
+	start_runner
+	job-add ok
+	poll 5 is_state 1 done
+	mv "$JOB_HANDLERS" "$TMP/away"
+	job-add -f ok
+	job-add -f ok
+	poll 5 grep -q " event=error " "$TMP/run.log"
+	# Rechecked about once a second, said once.
+	observe 2.5
+	[ "$(error_lines)" -eq 1 ]
+	grep -qE "^$TIME_RE event=error error=\"handlers directory $JOB_HANDLERS: No such file or directory\"\$" "$TMP/run.log"
+	for id in 2 3; do
+		[ "$(state $id)" = pending ]
+		[ "$(jf $id attempts)" = 0 ]
+	done
+	mv "$TMP/away" "$JOB_HANDLERS"
+	poll 5 is_state 3 done
+	[ "$(state 2)" = done ]
+	[ "$(cat "$TMP/ran")" = "$(printf '1 1\n2 1\n3 1')" ]
+	[ "$(error_lines)" -eq 1 ]
+}
+
+@test "--once: a handlers directory that vanishes midway leaves the due jobs pending and exits 1, saying so" {
+	# Job 1's handler takes the directory away.
+	handler away 'mv "$JOB_HANDLERS" "$TMP/away"'
+	handler ok 'exit 0'
+	job-add away
+	job-add ok
+	try job-run --once
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[-1]}" = "job-run: handlers directory $JOB_HANDLERS: No such file or directory; due jobs left pending" ]
+	[ "$(grep -c ' event=error ' "$TMP/stderr")" -eq 1 ]
+	[ "$(state 1)" = done ]
+	[ "$(state 2)" = pending ]
+	[ "$(jf 2 attempts)" = 0 ]
+	mv "$TMP/away" "$JOB_HANDLERS"
+	once
+	[ "$(state 2)" = done ]
+}
+
+# rfc3339_ns NS: a time in nanoseconds since the epoch as RFC 3339 UTC.
+rfc3339_ns() {
+	date -u -d "@$(($1 / 1000000000)).$(printf %09d $(($1 % 1000000000)))" +%Y-%m-%dT%H:%M:%S.%NZ
+}
+
+# lost_race: job B was claimed and is pending again.
+lost_race() {
+	[ "$(state "$B")" = pending ] && [ "$(jf "$B" attempts)" = 1 ]
+}
+
+# race_once: job A (mv) takes the handlers directory away at its time;
+# job B, claimed ahead of a time 10 ms later, finds it gone at its exec.
+# Returns 1 if the race went otherwise (B ran, A being slow; or B was
+# not claimed before A ran, the executor being slow): try again.
+race_once() {
+	local t
+	t=$(($(now_ns) + 1500000000))
+	ln -sfn "$(type -P mv)" "$JOB_HANDLERS/mv"
+	handler ok 'echo "$JOB_ATTEMPT" >>"$TMP/ran.$JOB_ID"'
+	A=$(job-schedule --at "$(rfc3339_ns "$t")" mv "$JOB_HANDLERS" "$TMP/away")
+	B=$(job-schedule --at "$(rfc3339_ns $((t + 10000000)))" ok)
+	poll 10 is_state "$A" done
+	poll 3 eval 'lost_race || [ -s "$TMP/ran.$B" ]' && ! [ -s "$TMP/ran.$B" ] &&
+	    return 0
+	echo "missed the race: job $B $(state "$B"), attempts $(jf "$B" attempts)" >&2
+	mv "$TMP/away" "$JOB_HANDLERS"
+	poll 10 is_state "$B" done
+	return 1
+}
+
+@test "a start that loses the race with the handlers directory's removal: pending again, its attempt not charged" {
+	start_runner -j 2
+	local try=0
+	until race_once; do
+		try=$((try + 1))
+		[ "$try" -lt 10 ] ||
+			{ echo "never lost the race" >&2; cat "$TMP/run.log" >&2; false; }
+	done
+	[ "$(jf "$B" attempts)" = 1 ]
+	[ "$(jf "$B" max_attempts)" = 1 ]
+	[ "$(jf "$B" last_error)" = "cannot run handler ok: handlers directory $JOB_HANDLERS: No such file or directory" ]
+	run job-list -l "$B"
+	[[ "${lines[0]}" =~ $(header 1 'interrupted') ]]
+	mv "$TMP/away" "$JOB_HANDLERS"
+	poll 5 is_state "$B" done
+	[ "$(cat "$TMP/ran.$B")" = 2 ]
+	# It never started: no start line, so no closing one.
+	[ "$(grep -cE " event=[a-z]+ job=$B .*attempt=1( |\$)" "$TMP/run.log")" -eq 0 ]
 }

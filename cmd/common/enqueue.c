@@ -6,8 +6,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common.h"
 
@@ -54,6 +52,8 @@ cmd_enqueue_option(struct cmd_enqueue *e, int opt, const char *arg,
 		e->input = arg;
 		return 1;
 	case 'H':
+		if (*arg == 0)
+			cmd_usage_error(usage, "empty handlers directory");
 		e->handlers = arg;
 		return 1;
 	case 'f':
@@ -70,23 +70,22 @@ cmd_enqueue_option(struct cmd_enqueue *e, int opt, const char *arg,
 	return 0;
 }
 
-/* Is the handler registered: an executable file in the directory? */
+/*
+ * Refuses, as a usage error, a handler the executor would refuse to run:
+ * the same check, so that what -f does not force is never a surprise.
+ */
 static void
 check_handler(const struct cmd_enqueue *e, const char *name,
     const char *usage)
 {
-	char dir[4096], path[8192];
-	struct stat sb;
+	char dir[4096], why[8400];
 	int rc;
 
 	if ((rc = job_handlers_path(e->handlers, dir, sizeof dir)) != 0)
 		cmd_die(EXIT_CANNOT, "cannot locate the handlers: %s",
 		    job_strerror(rc));
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    access(path, X_OK) == -1)
-		cmd_usage_error(usage, "handler not registered: '%s' "
-		    "(no executable %s; -f to enqueue anyway)", name, path);
+	if (job_handler_check(dir, name, why, sizeof why) != 0)
+		cmd_usage_error(usage, "%s (-f to enqueue anyway)", why);
 }
 
 size_t
