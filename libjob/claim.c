@@ -246,7 +246,6 @@ record_outcome(struct store_txn *txn, struct job_txn_plan *p,
 }
 
 struct claim_arg {
-	struct store_txn *txn;
 	struct job_txn_plan *plan;
 	job_time_t now;
 	int skipped;
@@ -281,11 +280,6 @@ claim_change(struct job *job, void *arg)
 	job->started_at = job->run_at > a->now ? job->run_at : a->now;
 	if ((rc = job_copy(&p->claimed[p->nclaimed], job)) != 0)
 		return rc;
-	/* The handler's stdin: the payload kept apart from the record. */
-	if ((rc = job_load_payload(a->txn, &p->claimed[p->nclaimed])) != 0) {
-		job_free_fields(&p->claimed[p->nclaimed]);
-		return rc;
-	}
 	p->nclaimed++;
 	return 0;
 }
@@ -334,7 +328,7 @@ next_claim(struct store_txn *txn, struct job_txn_plan *p, job_time_t now,
 static int
 claim_due(struct store_txn *txn, struct job_txn_plan *p)
 {
-	struct claim_arg a = { txn, p, store_txn_now(txn), 0 };
+	struct claim_arg a = { p, store_txn_now(txn), 0 };
 	uint64_t id;
 	int rc, ahead = 0;
 

@@ -83,6 +83,35 @@ int job_outlog_alone(const struct job_outlog *log);
 
 /* Spawning (spawn.c) --------------------------------------------------------- */
 
+/* Feeding a handler's stdin (feed.c) ------------------------------------- */
+
+/* The payload on its way into a handler's stdin. */
+struct job_feed {
+	int fd;				/* the pipe's write end; -1: done */
+	uint64_t id;			/* whose payload, apart in the store */
+	const unsigned char *mem;	/* or held in memory (a record from
+					   before payloads were kept apart) */
+	size_t len, off;		/* its size, and what is written */
+};
+
+void job_feed_init(struct job_feed *f);
+
+/*
+ * Makes the stdin of job's handler: /dev/null without a payload, else
+ * a pipe whose read end is *in (the caller gives it to the handler and
+ * closes it) and whose write end f feeds.  Returns 0 or an errno.
+ */
+int job_feed_open(struct job_feed *f, const struct job *job, int *in);
+
+/*
+ * Writes as much of the payload as the pipe takes now, without
+ * blocking; the feed closes itself after the last byte, or when the
+ * handler closed its stdin.  Returns 0, or an error, the feed closed.
+ */
+int job_feed_write(struct job_feed *f, job_store *store);
+
+void job_feed_close(struct job_feed *f);
+
 struct job_child {
 	pid_t pid;		/* also the process group */
 	int out;		/* read end of the handler's stdout+stderr */
@@ -92,12 +121,13 @@ struct job_child {
 /*
  * Checks the handler of job and starts it, without waiting for its
  * execve() (see job_spawn_status); if not_before is still to come, the
- * child waits for it before the execve.  On a handler that cannot be
- * run, returns JOB_ENOHANDLER or an errno and writes why into why.
+ * child waits for it before the execve.  Its stdin is fed through feed
+ * (see job_feed_write).  On a handler that cannot be run, returns
+ * JOB_ENOHANDLER or an errno and writes why into why.
  */
 int job_spawn(const struct job *job, const char *handlers,
-    const char *store_dir, job_time_t not_before, struct job_child *child,
-    char *why, size_t why_size);
+    const char *store_dir, job_time_t not_before, struct job_feed *feed,
+    struct job_child *child, char *why, size_t why_size);
 
 /*
  * Reads whether the child's execve() succeeded: 0, or its errno.  Call

@@ -255,22 +255,24 @@ on_inotify(struct runner *r)
 
 /* What a descriptor of the poll set is for. */
 struct source {
-	enum { SRC_OUT, SRC_ERR, SRC_LINGER } kind;
+	enum { SRC_OUT, SRC_ERR, SRC_IN, SRC_LINGER } kind;
 	void *p;		/* struct slot or struct linger */
 };
 
-#define MAX_FDS (2 + 2 * RUNNER_MAX_SLOTS + RUNNER_MAX_LINGER)
+#define MAX_FDS (2 + 3 * RUNNER_MAX_SLOTS + RUNNER_MAX_LINGER)
 
 static nfds_t
 poll_add(struct pollfd *pfd, struct source *src, nfds_t n, int fd,
     int kind, void *p)
 {
-	pfd[n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	pfd[n] = (struct pollfd){ .fd = fd,
+	    .events = kind == SRC_IN ? POLLOUT : POLLIN };
 	src[n] = (struct source){ kind, p };
 	return n + 1;
 }
 
-/* Adds the descriptors of running slots and lingering pipes. */
+/* Adds the descriptors of running slots (their output, exec status and
+ * stdin) and lingering pipes. */
 static nfds_t
 poll_output(struct runner *r, struct pollfd *pfd, struct source *src,
     nfds_t n)
@@ -284,6 +286,8 @@ poll_output(struct runner *r, struct pollfd *pfd, struct source *src,
 			n = poll_add(pfd, src, n, s->child.out, SRC_OUT, s);
 		if (s->child.err != -1)
 			n = poll_add(pfd, src, n, s->child.err, SRC_ERR, s);
+		if (s->feed.fd != -1)
+			n = poll_add(pfd, src, n, s->feed.fd, SRC_IN, s);
 	}
 	for (size_t i = 0; i < RUNNER_MAX_LINGER; i++)
 		if (r->lingers[i].fd != -1)
@@ -299,6 +303,8 @@ on_output(struct runner *r, const struct source *src)
 		runner_exec_status(r, src->p);
 	else if (src->kind == SRC_OUT)
 		runner_read_output(r, src->p);
+	else if (src->kind == SRC_IN)
+		runner_feed(r, src->p);
 	else
 		runner_linger_read(r, src->p);
 }

@@ -70,6 +70,7 @@ alloc_tables(struct runner *r)
 		return ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		r->slots[i].child.out = -1;
+		job_feed_init(&r->slots[i].feed);
 		r->slots[i].child.err = -1;
 		r->slots[i].log.fd = -1;
 		job_init(&r->slots[i].job);

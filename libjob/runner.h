@@ -34,6 +34,8 @@ struct slot {
 	int used;
 	struct job job;			/* as claimed */
 	struct job_child child;
+	struct job_feed feed;		/* its stdin, the payload */
+	int feed_errno;			/* the payload could not be read */
 	struct job_outlog log;
 	job_time_t started;
 	job_time_t deadline;		/* timeout; 0: none */
@@ -114,6 +116,7 @@ struct slot *runner_free_slot(struct runner *r);
 void runner_slot_start(struct runner *r, struct slot *s);
 void runner_reap(struct runner *r);
 void runner_exec_status(struct runner *r, struct slot *s);
+void runner_feed(struct runner *r, struct slot *s);
 void runner_collect(struct runner *r, job_time_t now);
 void runner_check_timers(struct runner *r, job_time_t now);
 void runner_kill_all(struct runner *r, int sig);

@@ -42,11 +42,13 @@ new_outcome(struct runner *r, const struct slot *s, job_time_t now)
 static void
 release(struct runner *r, struct slot *s)
 {
+	job_feed_close(&s->feed);	/* what is left of stdin: EOF */
 	job_free_fields(&s->job);
 	memset(s, 0, sizeof *s);
 	job_init(&s->job);
 	s->child.out = -1;
 	s->child.err = -1;
+	job_feed_init(&s->feed);
 	s->log.fd = -1;
 	r->nrunning--;
 }
@@ -118,7 +120,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 	/* An earlier attempt's leftovers write no more into this one. */
 	runner_linger_end(r, s->job.id);
 	rc = job_spawn(&s->job, r->o->handlers, job_store_dir(r->store),
-	    s->ahead ? s->started : 0, &s->child, why, sizeof why);
+	    s->ahead ? s->started : 0, &s->feed, &s->child, why, sizeof why);
 	if (job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
 	    s->job.attempts, s->started) != 0)
 		s->log.fd = -1;
@@ -127,6 +129,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 		return;
 	}
 	job_guard_add(&r->guard, s->child.pid);
+	runner_feed(r, s);		/* a small payload goes at once */
 	if (s->job.timeout > 0)
 		s->deadline = job_time_add_sat(s->started, s->job.timeout);
 	if (!s->ahead)
@@ -236,10 +239,25 @@ set_status(struct runner *r, struct slot *s, struct job_outcome *o)
 		exec_failed(r, s, o);
 		job_outlog_write(&s->log, o->error, strlen(o->error));
 		job_outlog_write(&s->log, "\n", 1);
+	} else if (s->feed_errno) {
+		/* Whatever it did, it did with a cut payload: not done. */
+		snprintf(r->errors[r->noutcomes - 1], sizeof r->errors[0],
+		    "payload of handler %s could not be read: %s",
+		    s->job.handler, job_strerror(s->feed_errno));
+		o->error = r->errors[r->noutcomes - 1];
 	} else if (WIFEXITED(s->status))
 		o->exit_status = WEXITSTATUS(s->status);
 	else if (WIFSIGNALED(s->status))
 		o->signal = WTERMSIG(s->status);
+}
+
+void
+runner_feed(struct runner *r, struct slot *s)
+{
+	int rc;
+
+	if ((rc = job_feed_write(&s->feed, r->store)) != 0 && !s->feed_errno)
+		s->feed_errno = rc;
 }
 
 /*

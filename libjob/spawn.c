@@ -1,7 +1,7 @@
 /*
  * spawn.c: starting a handler: the checks of job_handler_check(), then
  * fork and execve with no shell, in a new process group, stdin the
- * payload, stdout and stderr into a pipe, and the JOB_* environment; or,
+ * payload (through a pipe fed by feed.c), stdout and stderr into a pipe, and the JOB_* environment; or,
  * for a job claimed ahead of its time, a child that waits for that time
  * and then does the execve.
  */
@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,35 +22,6 @@ extern char **environ;
 
 #define NJOBVARS 8
 #define SHELL "/bin/sh"
-
-/* A memory file holding the payload, to become the handler's stdin. */
-static int
-payload_fd(const struct job *job)
-{
-	size_t off = 0;
-	ssize_t w;
-	int fd;
-
-	if (!job->has_payload)
-		return open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if ((fd = memfd_create("job-payload", MFD_CLOEXEC)) == -1)
-		return -1;
-	while (off < job->payload_len) {
-		w = write(fd, job->payload + off, job->payload_len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (lseek(fd, 0, SEEK_SET) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int
 is_job_var(const char *s)
@@ -284,7 +254,8 @@ job_spawn_status(struct job_child *c)
 
 int
 job_spawn(const struct job *job, const char *handlers, const char *store_dir,
-    job_time_t not_before, struct job_child *c, char *why, size_t size)
+    job_time_t not_before, struct job_feed *feed, struct job_child *c,
+    char *why, size_t size)
 {
 	char path[4096], vars[8192];
 	char **argv = NULL, **env = NULL;
@@ -295,11 +266,11 @@ job_spawn(const struct job *job, const char *handlers, const char *store_dir,
 	snprintf(path, sizeof path, "%s/%s", handlers, job->handler);
 	argv = make_argv(job, path);
 	env = make_env(job, store_dir, vars, sizeof vars);
-	in = payload_fd(job);
-	if (argv == NULL || env == NULL || in == -1)
-		rc = errno ? errno : ENOMEM;
-	else
-		rc = start(c, path, argv, env, in, not_before);
+	if (argv == NULL || env == NULL)
+		rc = ENOMEM;
+	else if ((rc = job_feed_open(feed, job, &in)) == 0 &&
+	    (rc = start(c, path, argv, env, in, not_before)) != 0)
+		job_feed_close(feed);
 	if (rc)
 		snprintf(why, size, "cannot run handler %s: %s", job->handler,
 		    strerror(rc));
