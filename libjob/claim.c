@@ -26,20 +26,6 @@ job_backoff(uint32_t k)
 	return base + job_random_delay(base / 4);
 }
 
-/* The status word of an outcome, as the event log shows it. */
-static void
-status_word(const struct job_outcome *o, char *buf, size_t size)
-{
-	if (o->error)
-		snprintf(buf, size, "error");
-	else if (o->timed_out)
-		snprintf(buf, size, "timeout");
-	else if (o->signal > 0)
-		snprintf(buf, size, "signal:%d", o->signal);
-	else
-		snprintf(buf, size, "exit:%d", o->exit_status);
-}
-
 /* Adds an event to the plan; its strings are copied into the plan. */
 static struct job_event *
 plan_event(struct job_txn_plan *p, int kind, const struct job *job,
@@ -56,7 +42,7 @@ plan_event(struct job_txn_plan *p, int kind, const struct job *job,
 	snprintf(t->handler, sizeof t->handler, "%s", job->handler);
 	ev->handler = t->handler;
 	if (o && kind != JOB_EV_INTERRUPT) {
-		status_word(o, t->status, sizeof t->status);
+		job_outcome_status(o, t->status, sizeof t->status);
 		ev->status = t->status;
 	}
 	if (o)
@@ -68,22 +54,6 @@ plan_event(struct job_txn_plan *p, int kind, const struct job *job,
 	}
 	p->nevents++;
 	return ev;
-}
-
-static void
-describe(const struct job_outcome *o, const char *handler, char *buf,
-    size_t size)
-{
-	if (o->error)
-		snprintf(buf, size, "%s", o->error);
-	else if (o->timed_out)
-		snprintf(buf, size, "handler %s timeout", handler);
-	else if (o->signal > 0)
-		snprintf(buf, size, "handler %s killed by signal %d", handler,
-		    o->signal);
-	else
-		snprintf(buf, size, "handler %s exited with status %d",
-		    handler, o->exit_status);
 }
 
 static int
@@ -167,7 +137,7 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		if (job->run_at < now)
 			job->run_at = now;
 		if (set_outcome_error(job, o, o->error ? o->error :
-		    "interrupted by executor shutdown"))
+		    JOB_INTERRUPTED_TEXT))
 			return ENOMEM;
 		if (o->announced)
 			plan_event(p, JOB_EV_INTERRUPT, job, o, now,
@@ -186,7 +156,7 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		job->state = JOB_DONE;
 		return 0;
 	}
-	describe(o, job->handler, text, sizeof text);
+	job_outcome_error(o, job->handler, text, sizeof text);
 	if (set_outcome_error(job, o, text))
 		return ENOMEM;
 	if (o->timed_out)

@@ -158,6 +158,29 @@ struct job_outcome {
 /* The error text of the interrupt event of a job removed while running. */
 #define JOB_REMOVED_TEXT "job removed while running"
 
+/* What an outcome says (outcome.c); job-run(1) lists every text. */
+#define JOB_INTERRUPTED_TEXT "interrupted by executor shutdown"
+
+/* The status word of an event line: "exit:3", "signal:9", "timeout". */
+void job_outcome_status(const struct job_outcome *o, char *buf,
+    size_t size);
+
+/* A job's last_error: "handler NAME exited with status 3", ... */
+void job_outcome_error(const struct job_outcome *o, const char *handler,
+    char *buf, size_t size);
+
+/* The outcome in a log header: "exit 3 after 0.020s", ... */
+void job_outcome_header(const struct job_outcome *o, char *buf,
+    size_t size);
+
+/* The other texts of last_error. */
+void job_text_lost(char *buf, size_t size, const char *handler,
+    uint32_t attempt);
+void job_text_cannot_run(char *buf, size_t size, const char *handler,
+    const char *reason);
+void job_text_payload(char *buf, size_t size, const char *handler,
+    const char *reason);
+
 /* Storage for the strings of one event of a plan. */
 struct job_event_text {
 	char handler[136];

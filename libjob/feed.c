@@ -86,8 +86,9 @@ feed_fn(struct store_txn *txn, void *arg)
 	size_t len;
 	int rc;
 
+	/* The record says there is one: a payload gone is a corrupt store. */
 	if ((rc = store_payload_get(txn, f->id, &p, &len)) != 0)
-		return rc;
+		return rc == JOB_ENOJOB ? JOB_ECORRUPT : rc;
 	return feed_from(f, p, len);
 }
 

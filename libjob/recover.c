@@ -99,9 +99,8 @@ lose_change(struct job *job, void *arg)
 	job->lost_streak++;
 	job->last_exit = -1;
 	job->last_signal = -1;
-	snprintf(a->text->text, sizeof a->text->text,
-	    "executor lost while running handler %s (attempt %" PRIu32 ")",
-	    job->handler, job->attempts);
+	job_text_lost(a->text->text, sizeof a->text->text, job->handler,
+	    job->attempts);
 	snprintf(a->text->handler, sizeof a->text->handler, "%s",
 	    job->handler);
 	free(job->last_error);

@@ -173,21 +173,6 @@ kill_later(struct runner *r, pid_t pgid, job_time_t at)
 		job_guard_remove(&r->guard, pgid);
 }
 
-static void
-describe_outcome(const struct job_outcome *o, char *buf, size_t size)
-{
-	job_time_t d = o->ended - o->started;
-	double secs = (double)d / JOB_NSEC;
-
-	if (o->timed_out)
-		snprintf(buf, size, "timeout after %.3fs", secs);
-	else if (o->signal > 0)
-		snprintf(buf, size, "signal %d after %.3fs", o->signal, secs);
-	else
-		snprintf(buf, size, "exit %d after %.3fs", o->exit_status,
-		    secs);
-}
-
 /*
  * The execve failed.  If the handlers directory is gone, the start lost
  * the race with its removal (the check passed a moment before): the job
@@ -198,15 +183,13 @@ exec_failed(struct runner *r, const struct slot *s, struct job_outcome *o)
 {
 	char *err = r->errors[r->noutcomes - 1];
 	size_t size = sizeof r->errors[0];
-	int n;
+	char why[512];
 
-	n = snprintf(err, size, "cannot run handler %s: ", s->job.handler);
-	if (n < 0 || (size_t)n >= size)
-		n = 0;
-	if (job_handler_check(r->o->handlers, NULL, err + n, size - n) != 0)
+	if (job_handler_check(r->o->handlers, NULL, why, sizeof why) != 0)
 		o->interrupted = 1;
 	else
-		snprintf(err + n, size - n, "%s", strerror(s->exec_errno));
+		snprintf(why, sizeof why, "%s", strerror(s->exec_errno));
+	job_text_cannot_run(err, size, s->job.handler, why);
 	o->error = err;
 }
 
@@ -241,9 +224,9 @@ set_status(struct runner *r, struct slot *s, struct job_outcome *o)
 		job_outlog_write(&s->log, "\n", 1);
 	} else if (s->feed_errno) {
 		/* Whatever it did, it did with a cut payload: not done. */
-		snprintf(r->errors[r->noutcomes - 1], sizeof r->errors[0],
-		    "payload of handler %s could not be read: %s",
-		    s->job.handler, job_strerror(s->feed_errno));
+		job_text_payload(r->errors[r->noutcomes - 1],
+		    sizeof r->errors[0], s->job.handler,
+		    job_strerror(s->feed_errno));
 		o->error = r->errors[r->noutcomes - 1];
 	} else if (WIFEXITED(s->status))
 		o->exit_status = WEXITSTATUS(s->status);
@@ -270,7 +253,7 @@ end_output(struct runner *r, struct slot *s, const struct job_outcome *o)
 {
 	char text[96];
 
-	describe_outcome(o, text, sizeof text);
+	job_outcome_header(o, text, sizeof text);
 	job_outlog_end(&s->log, o->interrupted ? "interrupted" :
 	    o->error ? "error" : text);
 	if (s->child.out != -1 && s->log.fd != -1 && !o->removed) {

@@ -272,8 +272,7 @@ job_spawn(const struct job *job, const char *handlers, const char *store_dir,
 	    (rc = start(c, path, argv, env, in, not_before)) != 0)
 		job_feed_close(feed);
 	if (rc)
-		snprintf(why, size, "cannot run handler %s: %s", job->handler,
-		    strerror(rc));
+		job_text_cannot_run(why, size, job->handler, strerror(rc));
 	if (in != -1)
 		close(in);
 	free(argv);

@@ -130,6 +130,7 @@ exit 0'
 	# Recording the outcome needs room too: it is retried until there is.
 	unfill
 	poll 15 is_state 1 done
-	[ "$(jf 1 last_error)" = "output log incomplete: No space left on device" ]
+	[ "$(jf 1 last_error)" = "$(manual_error "output log incomplete: REASON" \
+	    REASON="No space left on device")" ]
 	[ "$(in_fs sed -n 2p "$JOB_DB/logs/1")" = first ]
 }

@@ -253,3 +253,20 @@ a_running_job() {
 	poll 10 is_state 1 running
 	poll 10 test -s "$TMP/child"
 }
+
+# manual_error PREFIX [WORD=VALUE...]: the last_error text that job-run(1)
+# lists starting with PREFIX (exactly one), each placeholder WORD (NAME,
+# PATH, DIR, N, REASON, TEXT) replaced by its VALUE.  The manual is the
+# one source of these texts that the tests hold the code to.
+manual_error() {
+	local prefix=$1 text n
+	shift
+	text=$(sed -n '/^\.\\" tests\/outcome-texts.bats reads this list/,/^\.Ed/p' \
+	    "$TOP/man/job-run.1" | awk -v p="$prefix" 'index($0, p) == 1')
+	n=$(printf '%s' "$text" | grep -c '')
+	[ "$n" -eq 1 ] || { echo "manual_error: $n texts for '$prefix'" >&2; return 1; }
+	# One pass, whole words: a value is never substituted again.
+	perl -e 'my $t = shift; my %v = map { split /=/, $_, 2 } @ARGV;
+	    my $w = join "|", map { quotemeta } keys %v;
+	    $t =~ s/\b($w)\b/$v{$1}/g if @ARGV; print "$t\n"' "$text" "$@"
+}

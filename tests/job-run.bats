@@ -1116,7 +1116,9 @@ race_once() {
 	done
 	[ "$(jf "$B" attempts)" = 1 ]
 	[ "$(jf "$B" max_attempts)" = 1 ]
-	[ "$(jf "$B" last_error)" = "cannot run handler ok: handlers directory $JOB_HANDLERS: No such file or directory" ]
+	[ "$(jf "$B" last_error)" = "$(manual_error \
+	    "cannot run handler NAME: handlers directory DIR: REASON" NAME=ok \
+	    DIR="$JOB_HANDLERS" REASON="No such file or directory")" ]
 	run job-list -l "$B"
 	[[ "${lines[0]}" =~ $(header 1 'interrupted') ]]
 	mv "$TMP/away" "$JOB_HANDLERS"

@@ -7,6 +7,8 @@
  *   corrupt -m DIR ID       deletes the record of job ID and nothing else:
  *                           its index entries dangle, the counts still
  *                           count it
+ *   corrupt -p DIR ID       deletes the payload of job ID, which its
+ *                           record still says it has
  *   corrupt -f DIR          makes DIR an LMDB environment of another
  *                           program (keys of its own, no job schema)
  */
@@ -44,6 +46,12 @@ missing_fn(struct store_txn *txn, void *arg)
 	put_u64(k, *(uint64_t *)arg);
 	return map_err(mdb_del(txn->txn, txn->st->dbi[DB_JOBS],
 	    &(MDB_val){ 8, k }, NULL));
+}
+
+static int
+payload_fn(struct store_txn *txn, void *arg)
+{
+	return store_payload_del(txn, *(uint64_t *)arg);
 }
 
 /* Another program's environment: a database of its own, keys in it. */
@@ -85,14 +93,15 @@ main(int argc, char **argv)
 			fprintf(stderr, "corrupt: %s\n", mdb_strerror(rc));
 		return rc ? 1 : 0;
 	}
-	if (argc == 4 && strcmp(argv[1], "-m") == 0) {
-		fn = missing_fn;
+	if (argc == 4 && (strcmp(argv[1], "-m") == 0 ||
+	    strcmp(argv[1], "-p") == 0)) {
+		fn = argv[1][1] == 'm' ? missing_fn : payload_fn;
 		argv++;
 		argc--;
 	}
 	if (argc != 3)
 		return fprintf(stderr,
-		    "usage: corrupt [-m] dir id | corrupt -f dir\n"), 2;
+		    "usage: corrupt [-m | -p] dir id | corrupt -f dir\n"), 2;
 	id = strtoull(argv[2], NULL, 10);
 	if ((rc = job_store_open(&store, argv[1], 0)) == 0)
 		rc = store_write(store->st, fn, &id);
