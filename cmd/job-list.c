@@ -3,7 +3,6 @@
  * per state, or a job's captured output.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,36 +197,28 @@ show_count(job_store *store, struct list *l)
 }
 
 static int
+write_log(const void *buf, size_t len, void *arg)
+{
+	(void)arg;
+	fwrite(buf, 1, len, stdout);
+	return cmd_stdout_error();
+}
+
+static int
 show_log(job_store *store, const char *arg)
 {
-	char path[4096], buf[65536];
-	struct job job;
 	uint64_t id;
-	ssize_t n;
-	int ok, fd, rc;
+	int ok, rc;
 
 	id = cmd_parse_id(arg, &ok);
 	if (!ok)
 		cmd_usage_error(usage, "invalid job id: '%s'", arg);
-	rc = store ? job_get(store, id, &job) : JOB_ENOJOB;
+	rc = store ? job_log_read(store, id, write_log, NULL) : JOB_ENOJOB;
+	if (rc && rc == cmd_stdout_error())
+		cmd_write_error(rc);
 	if (rc)
 		cmd_die(EXIT_CANNOT, "job %" PRIu64 ": %s", id,
 		    job_strerror(rc));
-	job_free_fields(&job);
-	job_log_path(store, id, path, sizeof path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
-	}
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		fwrite(buf, 1, (size_t)n, stdout);
-		if (cmd_stdout_error())
-			cmd_write_error(cmd_stdout_error());
-	}
-	if (n == -1)
-		cmd_die(EXIT_CANNOT, "%s: %s", path, strerror(errno));
-	close(fd);
 	return 0;
 }
 

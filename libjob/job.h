@@ -383,6 +383,15 @@ int job_count_matching(job_store *store, const struct job_filter *filter,
 /* Returns the path of job id's output log in buf (it may not exist). */
 int job_log_path(job_store *store, uint64_t id, char *buf, size_t size);
 
+/*
+ * Reads job id's output log, passing it to fn a block at a time; a
+ * non-zero return from fn stops the reading and is returned.  A job that
+ * has no log yet passes nothing.  Returns 0, JOB_ENOJOB, JOB_EINVAL (a
+ * NULL store or fn), a store error, or the errno of a failed read.
+ */
+int job_log_read(job_store *store, uint64_t id,
+    int (*fn)(const void *buf, size_t len, void *arg), void *arg);
+
 /* Removing ------------------------------------------------------------------- */
 
 /*

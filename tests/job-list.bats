@@ -613,6 +613,18 @@ run_once_until() {
 	[ "$stderr" = "job-list: job 2: no such job" ]
 }
 
+@test "-l ID: a log that cannot be read is exit 1, the error named" {
+	handler ok 'echo out'
+	job-add ok >/dev/null
+	once
+	rm "$JOB_DB/logs/1"
+	mkdir "$JOB_DB/logs/1"
+	run --separate-stderr job-list -l 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "job-list: job 1: Is a directory" ]
+}
+
 @test "-l with a bad id is a usage error" {
 	handler ok 'exit 0'
 	job-add ok >/dev/null
