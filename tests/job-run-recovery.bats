@@ -6,9 +6,12 @@ bats_require_minimum_version 1.5.0
 
 load helper
 
-# done_at_least N: for poll.
+# done_at_least N: for poll; SEEN says how many were done.
 done_at_least() {
-	[ "$(job-list -c | sed -n 's/^done //p')" -ge "$1" ]
+	local n
+	n=$(job-list -c | sed -n 's/^done //p')
+	SEEN="$n done"
+	[ "$n" -ge "$1" ]
 }
 
 # kill9 PID: SIGKILL a runner and reap it.

@@ -39,6 +39,16 @@ observe() {
 	rm -f "$f"
 }
 
+# quiet PID: for poll; its CPU time and wake-ups stay put for 0.2 s.
+quiet() {
+	local t w
+	t=$(ticks "$1")
+	w=$(wakeups "$1")
+	observe 0.2
+	SEEN="ticks $t -> $(ticks "$1"), wake-ups $w -> $(wakeups "$1")"
+	[ "$(ticks "$1")" -eq "$t" ] && [ "$(wakeups "$1")" -eq "$w" ]
+}
+
 # event_line EVENT JOB: the one event line for that job (fails unless
 # exactly one).
 event_line() {
@@ -589,7 +599,9 @@ rm "$TMP/running/$JOB_ID"'
 	job-schedule --in 1h ok
 	start_runner
 	poll 5 is_state 1 done
-	# Let it settle back into its wait: its CPU time stops moving.
+	# Let it settle back into its wait (the event writer, the prune
+	# plan): its CPU time and wake-up count stop moving.
+	poll 5 quiet "$RUNNER_PID"
 	local t w
 	t=$(ticks "$RUNNER_PID")
 	w=$(wakeups "$RUNNER_PID")
