@@ -63,23 +63,18 @@ emit_dangling(struct runner *r, const struct job_txn_plan *p)
 
 /*
  * A step that failed is tried again after 1 s, then 2 s, 4 s, ... up to
- * a minute while it keeps failing (with --once, every second), each
- * failure logged once.  With --once, or once stopping, the loop gives
- * up after ONCE_GIVE_UP in a row: its jobs left running are recovered
- * as lost by the next executor.
+ * a minute while it keeps failing (retry.c), each failure logged once.
+ * With --once, or once stopping, it is tried every second, and the loop
+ * gives up after ONCE_GIVE_UP in a row: its jobs left running are
+ * recovered as lost by the next executor.
  */
 static void
 step_failed(struct runner *r, int rc)
 {
-	job_time_t delay = JOB_NSEC;
-
 	emit_error(r, rc);
-	for (unsigned i = 0; !r->o->once && !r->stopping &&
-	    i < r->store_errors &&
-	    delay < RETRY_MAX; i++)
-		delay *= 2;
 	r->store_errors++;
-	r->retry_at = job_now() + (delay < RETRY_MAX ? delay : RETRY_MAX);
+	r->retry_at = job_now() + (r->o->once || r->stopping ? JOB_NSEC :
+	    job_retry_delay(r->store_errors, RETRY_MAX));
 }
 
 static void
