@@ -92,8 +92,8 @@ record_failure(struct job_txn_plan *p, struct job *job,
 	if (job_retry_at(job, now, &retry_at)) {
 		job->state = JOB_PENDING;
 		job->run_at = retry_at;
-		plan_event(p, JOB_EV_RETRY, job, o, now, job->last_error)->next =
-		    retry_at;
+		plan_event(p, JOB_EV_RETRY, job, o, now,
+		    job->last_error)->next = retry_at;
 		return 0;
 	}
 	plan_event(p, JOB_EV_FAIL, job, o, now, job->last_error);
@@ -319,7 +319,7 @@ step_fn(struct store_txn *txn, void *arg)
 }
 
 int
-job_txn_step(job_store *store, struct job_txn_plan *plan)
+job_record_and_claim(job_store *store, struct job_txn_plan *plan)
 {
 	int rc;
 

@@ -215,7 +215,7 @@ struct job_txn_plan {
 };
 
 /* Records outcomes and claims jobs in one durable transaction. */
-int job_txn_step(job_store *store, struct job_txn_plan *plan);
+int job_record_and_claim(job_store *store, struct job_txn_plan *plan);
 
 /* Recovery (recover.c) ---------------------------------------------------- */
 

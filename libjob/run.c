@@ -33,8 +33,8 @@
 static void
 emit(struct runner *r, const struct job_event *ev)
 {
-	if (r->o->on_event)
-		r->o->on_event(ev, r->o->arg);
+	if (r->opts->on_event)
+		r->opts->on_event(ev, r->opts->arg);
 }
 
 static void
@@ -73,7 +73,7 @@ step_failed(struct runner *r, int rc)
 {
 	emit_error(r, rc);
 	r->store_errors++;
-	r->retry_at = job_now() + (r->o->once || r->stopping ? JOB_NSEC :
+	r->retry_at = job_now() + (r->opts->once || r->stopping ? JOB_NSEC :
 	    job_retry_delay(r->store_errors, RETRY_MAX));
 }
 
@@ -96,7 +96,7 @@ plan_prune(struct runner *r, job_time_t now)
 	r->next_prune = 0;
 	if (job_oldest_done(r->store, &oldest) != 0)
 		return;
-	r->next_prune = job_time_add_sat(oldest, r->o->keep);
+	r->next_prune = job_time_add_sat(oldest, r->opts->keep);
 	if (r->next_prune < now + PRUNE_EVERY)
 		r->next_prune = now + PRUNE_EVERY;
 }
@@ -110,7 +110,7 @@ prune(struct runner *r, job_time_t now)
 	int rc;
 
 	rc = job_remove_finished(r->store, JOB_DONE,
-	    job_time_add_sat(now, -r->o->keep), &n);
+	    job_time_add_sat(now, -r->opts->keep), &n);
 	plan_prune(r, now);
 	if (rc)
 		emit_error(r, rc);
@@ -136,11 +136,11 @@ static void
 start_claimed(struct runner *r, struct job_txn_plan *p)
 {
 	for (size_t i = 0; i < p->nclaimed; i++) {
-		struct slot *s = runner_free_slot(r);
+		struct slot *s = slot_find_free(r);
 
 		s->job = p->claimed[i];
 		job_init(&p->claimed[i]);
-		runner_slot_start(r, s);
+		slot_start(r, s);
 	}
 	p->nclaimed = 0;
 }
@@ -160,7 +160,7 @@ handlers_ok(struct runner *r)
 
 	if (r->handlers_said && now < r->handlers_retry)
 		return 0;
-	if (job_handler_check(r->o->handlers, NULL, why, sizeof why) == 0) {
+	if (job_handler_check(r->opts->handlers, NULL, why, sizeof why) == 0) {
 		r->handlers_said = 0;
 		return now >= r->handlers_retry;
 	}
@@ -192,7 +192,7 @@ step(struct runner *r)
 		if (p->noutcomes == 0)
 			return 0;
 	}
-	if ((rc = job_txn_step(r->store, p)) != 0) {
+	if ((rc = job_record_and_claim(r->store, p)) != 0) {
 		step_failed(r, rc);
 		return rc;
 	}
@@ -204,7 +204,7 @@ step(struct runner *r)
 		emit(r, &p->events[i]);
 		r->done_since_prune |= p->events[i].kind == JOB_EV_DONE;
 	}
-	r->claimed = p->nclaimed;
+	r->step_claimed = p->nclaimed;
 	start_claimed(r, p);
 	return 0;
 }
@@ -216,12 +216,12 @@ on_signal(struct runner *r)
 
 	while (read(r->sigfd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGCHLD)
-			runner_reap(r);
+			slots_reap(r);
 		else if (r->stopping)
-			runner_kill_all(r, SIGKILL);
+			slots_kill_all(r, SIGKILL);
 		else {
 			r->stopping = 1;
-			runner_kill_all(r, SIGTERM);
+			slots_kill_all(r, SIGTERM);
 		}
 	}
 }
@@ -243,7 +243,7 @@ on_inotify(struct runner *r)
 				died = 1;
 		}
 	if (wake)
-		runner_check_removed(r);
+		slots_check_removed(r);
 	if (died)
 		recover(r, job_now());
 }
@@ -295,13 +295,13 @@ static void
 on_output(struct runner *r, const struct source *src)
 {
 	if (src->kind == SRC_ERR)
-		runner_exec_status(r, src->p);
+		slot_exec_status(r, src->p);
 	else if (src->kind == SRC_OUT)
-		runner_read_output(r, src->p);
+		output_read(r, src->p);
 	else if (src->kind == SRC_IN)
-		runner_feed(r, src->p);
+		slot_feed(r, src->p);
 	else
-		runner_linger_read(r, src->p);
+		output_linger_read(r, src->p);
 }
 
 static int
@@ -336,15 +336,15 @@ wait_events(struct runner *r, job_time_t timeout)
 static int
 once_done(struct runner *r)
 {
-	return r->o->once && r->nrunning == 0 && r->noutcomes == 0 &&
-	    r->claimed == 0 && !runner_due(r);
+	return r->opts->once && r->nrunning == 0 && r->noutcomes == 0 &&
+	    r->step_claimed == 0 && !runner_due(r);
 }
 
 /* Has --once nothing left to wait for but a handlers directory? */
 static int
 once_stuck(struct runner *r)
 {
-	return r->o->once && (r->handlers_said ||
+	return r->opts->once && (r->handlers_said ||
 	    r->handlers_retry > job_now()) && r->nrunning == 0 &&
 	    r->noutcomes == 0 && r->nkills == 0;
 }
@@ -357,10 +357,10 @@ loop(struct runner *r)
 
 	for (;;) {
 		now = job_now();
-		runner_check_timers(r, now);
-		runner_collect(r, now);
+		slots_check_timers(r, now);
+		slots_collect(r, now);
 		if ((r->retry_at == 0 || now >= r->retry_at) &&
-		    (rc = step(r)) != 0 && (r->o->once || r->stopping) &&
+		    (rc = step(r)) != 0 && (r->opts->once || r->stopping) &&
 		    r->nrunning == 0 && r->store_errors >= ONCE_GIVE_UP)
 			return rc;
 		/* Not before what the handlers left in their groups is gone. */
@@ -371,7 +371,7 @@ loop(struct runner *r)
 			return 0;
 		if (once_stuck(r))
 			return JOB_ENOHANDLERS;
-		r->claimed = 0;
+		r->step_claimed = 0;
 		now = job_now();
 		if (r->next_prune == 0 && r->done_since_prune)
 			plan_prune(r, now);
@@ -404,6 +404,6 @@ job_run(job_store *store, const struct job_run_options *opts)
 	recover(&r, job_now());
 	prune(&r, job_now());
 	rc = loop(&r);
-	runner_free(&r);
+	runner_teardown(&r);
 	return rc;
 }

@@ -81,23 +81,23 @@ alloc_tables(struct runner *r)
 
 int
 runner_init(struct runner *r, job_store *store,
-    const struct job_run_options *o)
+    const struct job_run_options *opts)
 {
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	r->store = store;
-	r->o = o;
+	r->opts = opts;
 	r->lockfd = r->sigfd = r->infd = r->guard.fd = -1;
-	r->nslots = o->slots < 1 ? 1 : o->slots > RUNNER_MAX_SLOTS ?
-	    RUNNER_MAX_SLOTS : o->slots;
+	r->nslots = opts->slots < 1 ? 1 : opts->slots > RUNNER_MAX_SLOTS ?
+	    RUNNER_MAX_SLOTS : opts->slots;
 	if (getrandom(&r->token, sizeof r->token, 0) != sizeof r->token)
 		return errno ? errno : EIO;
 	r->token |= 1;		/* 0 means "no owner" */
 	r->plan.owner = r->token;
-	r->plan.queues = o->queues;
+	r->plan.queues = opts->queues;
 	/* --once takes only what is due when it looks. */
-	r->plan.ahead = o->once ? 0 : RUNNER_AHEAD;
+	r->plan.ahead = opts->once ? 0 : RUNNER_AHEAD;
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Processes a handler leaves behind become the executor's children:
@@ -113,15 +113,15 @@ runner_init(struct runner *r, job_store *store,
 	if (rc == 0)
 		rc = job_guard_start(&r->guard, r->lockfd);
 	if (rc)
-		runner_free(r);
+		runner_teardown(r);
 	return rc;
 }
 
 void
-runner_free(struct runner *r)
+runner_teardown(struct runner *r)
 {
 	/* What leftovers wrote so far is kept; later writes get EPIPE. */
-	runner_linger_end_all(r);
+	output_linger_end_all(r);
 	job_guard_stop(&r->guard);
 	prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)r->was_subreaper);
 	if (r->lockfd != -1)
@@ -158,7 +158,7 @@ runner_due(struct runner *r)
 {
 	job_time_t when, now;
 
-	if (job_any_due(r->store, r->o->queues))
+	if (job_any_due(r->store, r->opts->queues))
 		return 1;
 	if (job_next_due_time(r->store, &when) != 0)
 		return 0;
@@ -166,7 +166,7 @@ runner_due(struct runner *r)
 	if (when <= now)
 		return 1;
 	return r->plan.ahead && when <= now + r->plan.ahead &&
-	    job_due_soon(r->store, r->o->queues, now + r->plan.ahead);
+	    job_due_soon(r->store, r->opts->queues, now + r->plan.ahead);
 }
 
 /*

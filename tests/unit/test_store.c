@@ -58,7 +58,7 @@ claim_ahead(job_store *s, const char *const *queues, job_time_t ahead,
 	uint64_t id = 0;
 
 	job_init(&claimed);
-	if (job_txn_step(s, &p) == 0 && p.nclaimed == 1) {
+	if (job_record_and_claim(s, &p) == 0 && p.nclaimed == 1) {
 		id = claimed.id;
 		*started = claimed.started_at;
 	}
@@ -188,7 +188,7 @@ interrupt(job_store *s, uint64_t id)
 		.events = ev, .texts = texts };
 
 	o.started = o.ended = job_now();
-	return job_txn_step(s, &p);
+	return job_record_and_claim(s, &p);
 }
 
 static void
@@ -637,7 +637,7 @@ test_dangling_claim(void)
 	CHECK_INT(job_list(s, NULL, count_fn, NULL, &n), JOB_EREPAIR,
 	    "job_list says the store needs repair");
 	CHECK_INT(n, 2, "and still lists the jobs it holds");
-	CHECK_INT(job_txn_step(s, &p), 0, "the step commits");
+	CHECK_INT(job_record_and_claim(s, &p), 0, "the step commits");
 	CHECK_INT(p.nclaimed, 2, "the two jobs with records are claimed");
 	CHECK(p.nclaimed == 2 && claimed[0].id == a && claimed[1].id == c,
 	    "a and c");
@@ -749,10 +749,10 @@ test_dangling_finished(void)
 	o.id = a;
 	o.attempt = 1;
 	o.started = o.ended = now;
-	CHECK_INT(job_txn_step(s, &p), 0, "a failed");
+	CHECK_INT(job_record_and_claim(s, &p), 0, "a failed");
 	o.id = b;
 	o.exit_status = 0;
-	CHECK_INT(job_txn_step(s, &p), 0, "b done");
+	CHECK_INT(job_record_and_claim(s, &p), 0, "b done");
 	unrecord(s, a);
 	unrecord(s, b);
 	CHECK_INT(job_remove_finished(s, JOB_FAILED, now + 3600 * JOB_NSEC,
