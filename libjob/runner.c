@@ -83,6 +83,7 @@ int
 runner_init(struct runner *r, job_store *store,
     const struct job_run_options *opts)
 {
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -98,7 +99,8 @@ runner_init(struct runner *r, job_store *store,
 	r->plan.queues = opts->queues;
 	/* --once takes only what is due when it looks. */
 	r->plan.ahead = opts->once ? 0 : RUNNER_AHEAD;
-	signal(SIGPIPE, SIG_IGN);
+	/* A handler or log reader gone must be EPIPE, not our death. */
+	r->pipe_taken = sigaction(SIGPIPE, &ignore, &r->oldpipe) == 0;
 	/*
 	 * Processes a handler leaves behind become the executor's children:
 	 * it reaps them, and their end wakes it (SIGCHLD) when it waits for
@@ -124,6 +126,8 @@ runner_teardown(struct runner *r)
 	output_linger_end_all(r);
 	job_guard_stop(&r->guard);
 	prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)r->was_subreaper);
+	if (r->pipe_taken)
+		sigaction(SIGPIPE, &r->oldpipe, NULL);
 	if (r->lockfd != -1)
 		job_liveness_release(job_store_dir(r->store), r->token,
 		    r->lockfd);

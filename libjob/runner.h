@@ -7,6 +7,7 @@
 #define JOB_RUNNER_H
 
 #include <poll.h>
+#include <signal.h>
 
 #include "exec.h"
 
@@ -81,8 +82,11 @@ struct runner {
 	int infd;			/* inotify: the wake file and run/ */
 	int wake_wd;
 	int run_wd;
-	sigset_t oldmask;		/* restored on return */
-	int was_subreaper;		/* restored on return */
+	/* What it changes in the process, restored on return: */
+	sigset_t oldmask;
+	int was_subreaper;
+	struct sigaction oldpipe;
+	int pipe_taken;			/* oldpipe holds SIGPIPE's action */
 	struct slot *slots;
 	unsigned nslots;
 	struct linger *lingers;		/* RUNNER_MAX_LINGER of them */

@@ -1041,6 +1041,29 @@ finished_before() {
 	[ ! -e "$TMP/fresh" ]
 }
 
+# no_log_reader CMD...: runs CMD with its stderr a pipe whose reader is
+# gone, SIGPIPE at its default; sets status.
+no_log_reader() {
+	status=0
+	perl -e '$SIG{PIPE} = "DEFAULT";
+		pipe(my $r, my $w) or die "pipe: $!";
+		close $r;
+		open(STDERR, ">&", $w) or die "dup: $!";
+		close $w;
+		exec @ARGV or die "exec: $!"' "$@" || status=$?
+}
+
+@test "a log whose reader is gone: job-run ends with its own exit status, never killed by SIGPIPE" {
+	handler ok 'echo out'
+	seq 20 | job-add --each ok >/dev/null
+	no_log_reader job-run --once -v
+	[ "$status" -eq 0 ]
+	is_count 0 0 20 0
+	# Its last message, after job_run() returned, goes nowhere: exit 1.
+	no_log_reader job-run --once -H "$TMP/nonexistent"
+	[ "$status" -eq 1 ]
+}
+
 # error_lines: how many event=error lines job-run logged.
 error_lines() {
 	grep -c " event=error " "$TMP/run.log" || true
