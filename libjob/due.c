@@ -23,7 +23,7 @@ job_any_due(job_store *store, const char *const *queues)
 {
 	struct due_arg d = { queues, 0 };
 
-	return store_read(store->st, any_due_fn, &d) == 1;
+	return store_read(store->st, any_due_fn, &d);
 }
 
 struct soon_arg {
@@ -45,7 +45,7 @@ job_due_soon(job_store *store, const char *const *queues, job_time_t until)
 {
 	struct soon_arg s = { queues, until, 0 };
 
-	return store_read(store->st, soon_fn, &s) == 0;
+	return store_read(store->st, soon_fn, &s);
 }
 
 static int
@@ -81,9 +81,9 @@ job_oldest_done(job_store *store, job_time_t *when)
 
 struct owned_arg {
 	uint64_t id, owner;
-	int owned;
 };
 
+/* A record that cannot be read is not taken for a removal: an error. */
 static int
 owned_fn(struct store_txn *txn, void *arg)
 {
@@ -93,17 +93,16 @@ owned_fn(struct store_txn *txn, void *arg)
 
 	job_init(&job);
 	rc = job_load(txn, o->id, &job);
-	o->owned = rc != JOB_ENOJOB &&
-	    (rc != 0 || (job.state == JOB_RUNNING && job.owner == o->owner));
+	if (rc == 0 && (job.state != JOB_RUNNING || job.owner != o->owner))
+		rc = JOB_ENOJOB;
 	job_free_fields(&job);
-	return 0;
+	return rc;
 }
 
 int
 job_owned(job_store *store, uint64_t id, uint64_t owner)
 {
-	struct owned_arg o = { id, owner, 1 };
+	struct owned_arg o = { id, owner };
 
-	store_read(store->st, owned_fn, &o);
-	return o.owned;
+	return store_read(store->st, owned_fn, &o);
 }

@@ -229,20 +229,26 @@ int job_recover(job_store *store, uint64_t owner, int *others,
 
 /* Queries (due.c) --------------------------------------------------------- */
 
-/* Returns 1 if a job in queues is due now. */
+/*
+ * The executor's questions.  Each returns 0 for yes, JOB_ENOJOB for no,
+ * or the error that kept the store from answering: never "no" for an
+ * error, so that a failing store is reported, not slept on.
+ */
+
+/* Is a job of queues (NULL: all) due now? */
 int job_any_due(job_store *store, const char *const *queues);
 
-/* Returns 1 if a job in queues not yet due comes due by until. */
+/* Does a job of queues, not yet due, come due by until? */
 int job_due_soon(job_store *store, const char *const *queues,
     job_time_t until);
 
-/* Earliest time a waiting job comes due; JOB_ENOJOB if none. */
+/* Sets *when to the earliest time a waiting job comes due, if any. */
 int job_next_due_time(job_store *store, job_time_t *when);
 
-/* Sets *when to the earliest finish of a done job; JOB_ENOJOB if none. */
+/* Sets *when to the earliest finish of a done job, if any. */
 int job_oldest_done(job_store *store, job_time_t *when);
 
-/* Returns 1 if job id is still in the store and owned by owner. */
+/* Is job id in the store, running, and owned by owner? */
 int job_owned(job_store *store, uint64_t id, uint64_t owner);
 
 /* Retries (retry.c) ------------------------------------------------------- */

@@ -30,23 +30,6 @@
 #define RETRY_MAX (60 * JOB_NSEC)	/* longest wait after store errors */
 #define ONCE_GIVE_UP 5			/* --once, stopping: errors in a row */
 
-static void
-emit(struct runner *r, const struct job_event *ev)
-{
-	if (r->opts->on_event)
-		r->opts->on_event(ev, r->opts->arg);
-}
-
-static void
-emit_error(struct runner *r, int rc)
-{
-	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
-
-	ev.text = job_strerror(rc);
-	ev.text_len = strlen(ev.text);
-	emit(r, &ev);
-}
-
 /* Reports ids an index named without a record (now out of them). */
 static void
 emit_dangling(struct runner *r, const struct job_txn_plan *p)
@@ -57,7 +40,7 @@ emit_dangling(struct runner *r, const struct job_txn_plan *p)
 	ev.text_len = strlen(ev.text);
 	for (size_t i = 0; i < p->ndangling; i++) {
 		ev.job = p->dangling[i];
-		emit(r, &ev);
+		runner_emit(r, &ev);
 	}
 }
 
@@ -71,7 +54,7 @@ emit_dangling(struct runner *r, const struct job_txn_plan *p)
 static void
 step_failed(struct runner *r, int rc)
 {
-	emit_error(r, rc);
+	runner_emit_error(r, rc);
 	r->store_errors++;
 	r->retry_at = job_now() + (r->opts->once || r->stopping ? JOB_NSEC :
 	    job_retry_delay(r->store_errors, RETRY_MAX));
@@ -80,7 +63,7 @@ step_failed(struct runner *r, int rc)
 static void
 emit_cb(const struct job_event *ev, void *arg)
 {
-	emit(arg, ev);
+	runner_emit(arg, ev);
 }
 
 /*
@@ -92,10 +75,16 @@ static void
 plan_prune(struct runner *r, job_time_t now)
 {
 	job_time_t oldest;
+	int rc;
 
 	r->next_prune = 0;
-	if (job_oldest_done(r->store, &oldest) != 0)
+	if ((rc = job_oldest_done(r->store, &oldest)) == JOB_ENOJOB)
 		return;
+	if (rc) {
+		runner_emit_error(r, rc);
+		r->next_prune = now + PRUNE_EVERY;	/* to look again */
+		return;
+	}
 	r->next_prune = job_time_add_sat(oldest, r->opts->keep);
 	if (r->next_prune < now + PRUNE_EVERY)
 		r->next_prune = now + PRUNE_EVERY;
@@ -113,10 +102,10 @@ prune(struct runner *r, job_time_t now)
 	    job_time_add_sat(now, -r->opts->keep), &n);
 	plan_prune(r, now);
 	if (rc)
-		emit_error(r, rc);
+		runner_emit_error(r, rc);
 	else if (n > 0) {
 		ev.count = n;
-		emit(r, &ev);
+		runner_emit(r, &ev);
 	}
 }
 
@@ -128,7 +117,7 @@ recover(struct runner *r, job_time_t now)
 	r->next_recover = now + JOB_NSEC;
 	rc = job_recover(r->store, r->token, &r->others, emit_cb, r);
 	if (rc)
-		emit_error(r, rc);
+		runner_emit_error(r, rc);
 }
 
 /* Starts the jobs a step claimed, each in a free slot. */
@@ -171,7 +160,30 @@ handlers_ok(struct runner *r)
 	ev.time = now;
 	ev.text = why;
 	ev.text_len = strlen(why);
-	emit(r, &ev);
+	runner_emit(r, &ev);
+	return 0;
+}
+
+/*
+ * Has a step anything to do: outcomes to record, or a due job to claim
+ * with a slot free and the handlers directory there?  Returns 0 and
+ * *work, or the error that kept the store from saying.
+ */
+static int
+step_work(struct runner *r, int *work)
+{
+	struct job_txn_plan *p = &r->plan;
+	int rc, due = 0;
+
+	p->outcomes = r->outcomes;
+	p->noutcomes = r->noutcomes;
+	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
+	if (p->want > 0 && p->noutcomes == 0 &&
+	    (rc = runner_due(r, &due)) != 0)
+		return rc;
+	if (p->want > 0 && (p->noutcomes > 0 || due) && !handlers_ok(r))
+		p->want = 0;
+	*work = p->noutcomes > 0 || (p->want > 0 && due);
 	return 0;
 }
 
@@ -180,28 +192,22 @@ static int
 step(struct runner *r)
 {
 	struct job_txn_plan *p = &r->plan;
-	int rc;
+	int rc, work = 0;
 
-	p->outcomes = r->outcomes;
-	p->noutcomes = r->noutcomes;
-	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
-	if (p->noutcomes == 0 && (p->want == 0 || !runner_due(r)))
-		return 0;
-	if (p->want > 0 && !handlers_ok(r)) {
-		p->want = 0;
-		if (p->noutcomes == 0)
-			return 0;
-	}
-	if ((rc = job_record_and_claim(r->store, p)) != 0) {
+	if ((rc = step_work(r, &work)) == 0 && work)
+		rc = job_record_and_claim(r->store, p);
+	if (rc) {
 		step_failed(r, rc);
 		return rc;
 	}
 	r->retry_at = 0;
 	r->store_errors = 0;
+	if (!work)
+		return 0;
 	emit_dangling(r, p);
 	runner_outcomes_clear(r);
 	for (size_t i = 0; i < p->nevents; i++) {
-		emit(r, &p->events[i]);
+		runner_emit(r, &p->events[i]);
 		r->done_since_prune |= p->events[i].kind == JOB_EV_DONE;
 	}
 	r->step_claimed = p->nclaimed;
@@ -336,8 +342,10 @@ wait_events(struct runner *r, job_time_t timeout)
 static int
 once_done(struct runner *r)
 {
+	int due;
+
 	return r->opts->once && r->nrunning == 0 && r->noutcomes == 0 &&
-	    r->step_claimed == 0 && !runner_due(r);
+	    r->step_claimed == 0 && runner_due(r, &due) == 0 && !due;
 }
 
 /* Has --once nothing left to wait for but a handlers directory? */

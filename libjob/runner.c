@@ -151,6 +151,14 @@ runner_teardown(struct runner *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* An answer of due.c as yes or no, and the error if it is neither. */
+static int
+answer(int rc, int *yes)
+{
+	*yes = rc == 0;
+	return rc == JOB_ENOJOB ? 0 : rc;
+}
+
 /*
  * Is there work for a step: a job due in our queues, a waiting job of
  * any queue that came due and must move to the due index (else the
@@ -158,19 +166,25 @@ runner_teardown(struct runner *r)
  * claim ahead of its time?
  */
 int
-runner_due(struct runner *r)
+runner_due(struct runner *r, int *due)
 {
 	job_time_t when, now;
+	int rc;
 
-	if (job_any_due(r->store, r->opts->queues))
-		return 1;
-	if (job_next_due_time(r->store, &when) != 0)
-		return 0;
+	if ((rc = answer(job_any_due(r->store, r->opts->queues), due)) ||
+	    *due)
+		return rc;
+	if ((rc = answer(job_next_due_time(r->store, &when), due)) ||
+	    !*due)
+		return rc;
 	now = job_now();
 	if (when <= now)
-		return 1;
-	return r->plan.ahead && when <= now + r->plan.ahead &&
-	    job_due_soon(r->store, r->opts->queues, now + r->plan.ahead);
+		return 0;
+	*due = 0;
+	if (!r->plan.ahead || when > now + r->plan.ahead)
+		return 0;
+	return answer(job_due_soon(r->store, r->opts->queues,
+	    now + r->plan.ahead), due);
 }
 
 /*
@@ -200,6 +214,7 @@ job_time_t
 runner_timeout(struct runner *r, job_time_t now)
 {
 	job_time_t t = -1, when;
+	int rc;
 
 	if (r->noutcomes)
 		return r->retry_at ? nearer(-1, r->retry_at, now) : 0;
@@ -214,9 +229,13 @@ runner_timeout(struct runner *r, job_time_t now)
 	}
 	for (size_t i = 0; i < r->nkills; i++)
 		t = nearer(t, r->kills[i].at, now);
-	if (!r->stopping && r->nrunning < r->nslots &&
-	    job_next_due_time(r->store, &when) == 0)
-		t = nearer(t, wake_for(r, when, now), now);
+	if (!r->stopping && r->nrunning < r->nslots) {
+		rc = job_next_due_time(r->store, &when);
+		if (rc == 0)
+			t = nearer(t, wake_for(r, when, now), now);
+		else if (rc != JOB_ENOJOB && r->retry_at == 0)
+			return 0;	/* to a step, which reports it */
+	}
 	t = nearer(t, r->next_prune, now);	/* 0: none */
 	t = nearer(t, r->retry_at, now);	/* a step that failed */
 	/* Past, it waits for the next step that has a job to claim. */
@@ -225,6 +244,23 @@ runner_timeout(struct runner *r, job_time_t now)
 	if (r->others)
 		t = nearer(t, r->next_recover, now);
 	return t;
+}
+
+void
+runner_emit(struct runner *r, const struct job_event *ev)
+{
+	if (r->opts->on_event)
+		r->opts->on_event(ev, r->opts->arg);
+}
+
+void
+runner_emit_error(struct runner *r, int rc)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
+
+	ev.text = job_strerror(rc);
+	ev.text_len = strlen(ev.text);
+	runner_emit(r, &ev);
 }
 
 void

@@ -118,11 +118,17 @@ int runner_init(struct runner *r, job_store *store,
 /* Closes what runner_init opened and restores what it changed. */
 void runner_teardown(struct runner *r);
 
+/* Reports an event to the caller of job_run(), if it asked. */
+void runner_emit(struct runner *r, const struct job_event *ev);
+
+/* Reports an error event saying what rc is. */
+void runner_emit_error(struct runner *r, int rc);
+
 /* Forgets the outcomes once a step has recorded them. */
 void runner_outcomes_clear(struct runner *r);
 
-/* Returns 1 if a step has a job to claim or move, 0 if not. */
-int runner_due(struct runner *r);
+/* Sets *due if a step has a job to claim or move; returns 0 or an error. */
+int runner_due(struct runner *r, int *due);
 
 /* How long the loop may sleep from now; -1: until something happens. */
 job_time_t runner_timeout(struct runner *r, job_time_t now);

@@ -66,8 +66,7 @@ announce(struct runner *r, struct slot *s)
 	ev.job = s->job.id;
 	ev.handler = s->job.handler;
 	ev.attempt = s->job.attempts;
-	if (r->opts->on_event)
-		r->opts->on_event(&ev, r->opts->arg);
+	runner_emit(r, &ev);
 }
 
 /*
@@ -202,7 +201,7 @@ removed_event(struct runner *r, const struct job_outcome *o)
 {
 	struct job_event ev = { .kind = JOB_EV_INTERRUPT };
 
-	if (!o->announced || r->opts->on_event == NULL)
+	if (!o->announced)
 		return;
 	ev.time = o->ended;
 	ev.job = o->id;
@@ -211,7 +210,7 @@ removed_event(struct runner *r, const struct job_outcome *o)
 	ev.duration = o->ended - o->started;
 	ev.text = JOB_REMOVED_TEXT;
 	ev.text_len = strlen(ev.text);
-	r->opts->on_event(&ev, r->opts->arg);
+	runner_emit(r, &ev);
 }
 
 /* How the handler ended: its exec failed, or its exit status. */
@@ -371,14 +370,18 @@ slots_kill_all(struct runner *r, int sig)
 void
 slots_check_removed(struct runner *r)
 {
+	int rc, said = 0;
+
 	for (unsigned i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
 
 		if (!s->used || s->exited || s->removed)
 			continue;
-		if (!job_owned(r->store, s->job.id, r->token)) {
+		if ((rc = job_owned(r->store, s->job.id, r->token)) ==
+		    JOB_ENOJOB) {
 			s->removed = 1;
 			signal_slot(r, s, SIGTERM);
-		}
+		} else if (rc != 0 && !said++)
+			runner_emit_error(r, rc);	/* it runs on */
 	}
 }

@@ -190,8 +190,8 @@ in_queues(const MDB_val *v, const char *const *queues)
 }
 
 /*
- * The first waiting entry of queues due by `until`, in run_at order:
- * returns 1 and sets *id, or 0.  It walks only entries due by then.
+ * The first waiting entry of queues due by `until`, in run_at order: 0
+ * and *id, JOB_ENOJOB, or an error.  It walks only entries due by then.
  */
 static int
 waiting_first(struct store_txn *t, const char *const *queues,
@@ -199,28 +199,34 @@ waiting_first(struct store_txn *t, const char *const *queues,
 {
 	MDB_cursor *c;
 	MDB_val k, v;
-	int rc, hit = 0;
+	int rc;
 
-	if (cursor_open(t, DB_WAITING, &c) != 0)
-		return 0;
+	if ((rc = cursor_open(t, DB_WAITING, &c)) != 0)
+		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != WAIT_KEY || get_i64(k.mv_data) > until)
+		if (k.mv_size != WAIT_KEY) {
+			rc = JOB_ECORRUPT;
 			break;
-		if ((hit = in_queues(&v, queues)) != 0) {
+		}
+		if (get_i64(k.mv_data) > until) {
+			rc = MDB_NOTFOUND;
+			break;
+		}
+		if (in_queues(&v, queues)) {
 			*id = get_u64((unsigned char *)k.mv_data + WAIT_ID);
 			break;
 		}
 	}
 	mdb_cursor_close(c);
-	return hit;
+	return map_err(rc);
 }
 
 int
 store_next_soon(struct store_txn *t, const char *const *queues,
     job_time_t until, uint64_t *id)
 {
-	return waiting_first(t, queues, until, id) ? 0 : JOB_ENOJOB;
+	return waiting_first(t, queues, until, id);
 }
 
 int
@@ -228,10 +234,10 @@ store_any_due(struct store_txn *t, const char *const *queues)
 {
 	unsigned char best[READY_SUFFIX];
 	uint64_t id;
-	int found;
+	int rc, found;
 
-	if (best_ready(t, queues, best, &found) == 0 && found)
-		return 1;
+	if ((rc = best_ready(t, queues, best, &found)) != 0 || found)
+		return rc;
 	return waiting_first(t, queues, t->now, &id);
 }
 

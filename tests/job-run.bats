@@ -1041,6 +1041,41 @@ finished_before() {
 	[ ! -e "$TMP/fresh" ]
 }
 
+# error_times: the times of job-run's event=error lines, in ns.
+error_times() {
+	grep ' event=error ' "$TMP/run.log" | sed 's/ .*//' |
+	    while read -r t; do date -d "$t" +%s%N; done
+}
+
+# errors_at_least N: for poll.
+errors_at_least() {
+	local n
+	n=$(grep -c ' event=error ' "$TMP/run.log" || true)
+	SEEN="$n error lines"
+	[ "$n" -ge "$1" ]
+}
+
+@test "a store the executor cannot ask what is due: error lines, retried 1 s then 2 s apart, never a silent sleep" {
+	handler ok 'exit 0'
+	job-schedule --in 1h ok >/dev/null
+	"$TOP/build/tests/corrupt" -w "$JOB_DB"
+	start_runner
+	poll 10 errors_at_least 3
+	local t
+	t=($(error_times))
+	[ $(( (t[1] - t[0]) / 1000000 )) -ge 900 ]
+	[ $(( (t[2] - t[1]) / 1000000 )) -ge 1900 ]
+	run grep -vc ' event=error error="corrupt record or store"$' "$TMP/run.log"
+	[ "$output" = 0 ]
+	# --once does not take it for "nothing due": it gives up, exit 1.
+	stop_runner
+	: >"$TMP/run.log"
+	run --separate-stderr timeout 30 job-run --once
+	[ "$status" -eq 1 ]
+	[ "$(grep -c ' event=error ' <<<"$stderr")" -eq 5 ]
+	[ "${stderr_lines[-1]}" = "job-run: corrupt record or store" ]
+}
+
 # no_log_reader CMD...: runs CMD with its stderr a pipe whose reader is
 # gone, SIGPIPE at its default; sets status.
 no_log_reader() {

@@ -764,6 +764,38 @@ test_dangling_finished(void)
 	job_store_close(s);
 }
 
+/* An entry of the wrong size, first in the index of waiting jobs. */
+static int
+bad_waiting_fn(struct store_txn *txn, void *arg)
+{
+	(void)arg;
+	return map_err(mdb_put(txn->txn, txn->st->dbi[DB_WAITING],
+	    &(MDB_val){ 1, "" }, &(MDB_val){ 0, "" }, 0));
+}
+
+/* The executor's questions report a store they cannot read, never "no". */
+static void
+test_query_errors(void)
+{
+	job_store *s = fresh_store("query-errors");
+	job_time_t now = job_now(), when;
+
+	add(s, "h", NULL, 0, now + 3600 * JOB_NSEC);
+	CHECK_INT(job_any_due(s, NULL), JOB_ENOJOB, "nothing due yet");
+	CHECK_INT(job_due_soon(s, NULL, now + JOB_NSEC), JOB_ENOJOB,
+	    "nothing due soon");
+	CHECK_INT(job_next_due_time(s, &when), 0, "a next due time");
+	CHECK_INT(store_write(s->st, bad_waiting_fn, NULL), 0, "damaged");
+	CHECK_INT(job_any_due(s, NULL), JOB_ECORRUPT, "any due: the error");
+	CHECK_INT(job_any_due(s, (const char *const[]){ "q", NULL }),
+	    JOB_ECORRUPT, "any due in a queue: the error");
+	CHECK_INT(job_due_soon(s, NULL, now + JOB_NSEC), JOB_ECORRUPT,
+	    "due soon: the error");
+	CHECK_INT(job_next_due_time(s, &when), JOB_ECORRUPT,
+	    "next due time: the error");
+	job_store_close(s);
+}
+
 int
 main(void)
 {
@@ -786,6 +818,7 @@ main(void)
 	test_dangling_repair();
 	test_dangling_key_name();
 	test_dangling_finished();
+	test_query_errors();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
 	CHECK_INT(system(cmd), 0, "clean up");
 	return check_done();
