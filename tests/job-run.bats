@@ -936,10 +936,13 @@ chatty() {
 	RUN_PIDS+=("$RUNNER_PID")
 	job-add burst >/dev/null
 	poll 30 is_state 1 done
-	# The reader catches up; the next line comes after the count.
+	# The reader catches up; the next line comes after the count.  Job
+	# 2 waits until the buffer has room again (more than the 1 MiB it
+	# holds has been read), else its lines would be dropped as well.
 	cat <&"$fd" >"$TMP/read.log" &
 	EXTRA_PIDS+=("$!")
 	exec {fd}>&-
+	poll 10 sh -c '[ "$(stat -c %s "$1")" -gt 1048576 ]' _ "$TMP/read.log"
 	job-add ok >/dev/null
 	poll 10 grep -q " event=done job=2 " "$TMP/read.log"
 	grep -qE "^$TIME_RE event=dropped count=[1-9][0-9]*\$" "$TMP/read.log"
