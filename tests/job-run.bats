@@ -1079,6 +1079,25 @@ errors_at_least() {
 	[ "${stderr_lines[-1]}" = "job-run: corrupt record or store" ]
 }
 
+@test "store errors, then nothing left to do: job-run sleeps again, no busy retrying" {
+	handler ok 'exit 0'
+	head -c 300000 /dev/zero >"$TMP/big"
+	job-add -i "$TMP/big" ok >/dev/null
+	local kb=$(( $(stat -c %s "$JOB_DB/data.mdb") / 1024 ))
+	# Its claims fail: the store's file cannot grow past its size.
+	bash -c 'trap "" XFSZ; ulimit -f "$1"; exec job-run' _ "$kb" 2>>"$TMP/run.log" &
+	RUNNER_PID=$!
+	RUN_PIDS+=("$RUNNER_PID")
+	poll 10 errors_at_least 1
+	job-rm 1
+	# The retry, a second after the error, finds nothing due.
+	local t
+	t=$(ticks "$RUNNER_PID")
+	observe 3
+	[ $(( $(ticks "$RUNNER_PID") - t )) -le 20 ]
+	poll 5 quiet "$RUNNER_PID"
+}
+
 # no_log_reader CMD...: runs CMD with its stderr a pipe whose reader is
 # gone, SIGPIPE at its default; sets status.
 no_log_reader() {
