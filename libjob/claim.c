@@ -115,10 +115,11 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 	job->owner = 0;
 	if (o->interrupted) {
 		job->uncharged++;
+		/*
+		 * Due at once, keeping its place before the jobs that came
+		 * due after it, and never before its time (claimed ahead).
+		 */
 		job->state = JOB_PENDING;
-		/* Due at once, but never before its time (claimed ahead). */
-		if (job->run_at < now)
-			job->run_at = now;
 		if (set_outcome_error(job, o, o->error ? o->error :
 		    JOB_INTERRUPTED_TEXT))
 			return ENOMEM;

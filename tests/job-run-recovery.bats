@@ -121,6 +121,31 @@ exit 5'
 	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2\n3')" ]
 }
 
+# order_handler: job 1's first attempt hangs (its pid in $TMP/pid1);
+# every other run appends its job's id to $TMP/order.
+order_handler() {
+	handler rec 'if [ "$JOB_ID" = 1 ] && [ "$JOB_ATTEMPT" = 1 ]; then
+	echo $$ >"$TMP/pid1"; exec sleep 30
+fi
+echo "$JOB_ID" >>"$TMP/order"'
+}
+
+@test "a lost job keeps its place: it runs before the jobs added after it came due" {
+	order_handler
+	job-add rec >/dev/null
+	start_runner
+	poll 5 is_state 1 running
+	orphan
+	local run_at
+	run_at=$(jf 1 run_at)
+	kill9 "$RUNNER_PID"
+	seq 3 | job-add --each rec >/dev/null
+	once
+	[ "$(paste -sd ' ' "$TMP/order")" = "1 2 3 4" ]
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 run_at)" = "$run_at" ]
+}
+
 @test "a job lost 5 times in a row is failed" {
 	# The handler kills its executor every time.
 	handler killer 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"; kill -9 "$PPID"'

@@ -677,6 +677,25 @@ echo second'
 	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
 }
 
+@test "an interrupted job keeps its place: after a restart it runs before the jobs added while it ran" {
+	handler rec 'if [ "$JOB_ID" = 1 ] && [ "$JOB_ATTEMPT" = 1 ]; then
+	echo $$ >"$TMP/pid"; exec sleep 60
+fi
+echo "$JOB_ID" >>"$TMP/order"'
+	job-add rec >/dev/null
+	start_runner
+	poll 5 sleeping "$TMP/pid"
+	local run_at
+	run_at=$(jf 1 run_at)
+	seq 3 | job-add --each rec >/dev/null
+	stop_with TERM
+	[ "$STOP_STATUS" -eq 0 ]
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 run_at)" = "$run_at" ]
+	once
+	[ "$(paste -sd ' ' "$TMP/order")" = "1 2 3 4" ]
+}
+
 @test "SIGINT with a running job: same as SIGTERM" {
 	term_handler
 	job-add term

@@ -251,6 +251,37 @@ test_ahead(void)
 	job_store_close(s);
 }
 
+/*
+ * A due job interrupted or lost keeps its place: due again at its own
+ * run_at, it comes before the jobs that came due after it.
+ */
+static void
+test_keep_place(void)
+{
+	job_store *s = fresh_store("test_store_place");
+	job_time_t now = job_now(), at = now - 10 * JOB_NSEC;
+	uint64_t a, b, c;
+	char buf[64];
+	int others;
+
+	a = add(s, "h", NULL, 0, at);
+	CHECK_INT(claim(s, NULL), a, "the first job is claimed");
+	b = add(s, "h", NULL, 0, now - 5 * JOB_NSEC);
+	c = add(s, "h", NULL, 0, now - JOB_NSEC);
+	CHECK_INT(interrupt(s, a), 0, "interrupted");
+	CHECK_STR(state_at(s, a, at, buf, sizeof buf), "pending at its time",
+	    "interrupted: pending at its own time");
+	CHECK_INT(claim(s, NULL), a, "and claimed first again");
+	CHECK_INT(job_recover(s, 9, &others, no_event, NULL), 0,
+	    "its executor (7) is dead: recovered");
+	CHECK_STR(state_at(s, a, at, buf, sizeof buf), "pending at its time",
+	    "lost: pending at its own time");
+	CHECK_INT(claim(s, NULL), a, "claimed before the later ones");
+	CHECK_INT(claim(s, NULL), b, "then the next");
+	CHECK_INT(claim(s, NULL), c, "then the last");
+	job_store_close(s);
+}
+
 static void
 test_key_and_counts(void)
 {
@@ -808,6 +839,7 @@ main(void)
 	test_order();
 	test_same_time_ids();
 	test_ahead();
+	test_keep_place();
 	test_key_and_counts();
 	test_names();
 	test_each();
