@@ -210,6 +210,21 @@ is_count() {
 	[ "$c" = "$(counts "$@")" ]
 }
 
+# logs_are ID...: the store holds the output logs of exactly those jobs.
+logs_are() {
+	local want got
+	want=$(printf '%s\n' "$@" | sort -n | paste -sd ' ' -)
+	got=$(ls "$JOB_DB/logs" | sort -n | paste -sd ' ' -)
+	[ "$got" = "$want" ] || { echo "logs of '$got', want '$want'"; return 1; }
+}
+
+# run_empty: no executor's file is left in the store's run directory.
+run_empty() {
+	local left
+	left=$(ls -A "$JOB_DB/run")
+	[ -z "$left" ] || { echo "run/ still holds: $left"; return 1; }
+}
+
 # once ARGS...: job-run --once ARGS, its stderr appended to $TMP/run.log.
 once() {
 	job-run --once "$@" 2>>"$TMP/run.log"

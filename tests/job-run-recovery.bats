@@ -57,6 +57,10 @@ orphan() {
 	grep -qE ' event=lost (.* )?job=1( |$)' "$TMP/run.log"
 	run job-list -l 1
 	[ "${lines[-1]}" = "ran again" ]
+	# The dead executor's file went when it was found dead, the other's
+	# when it stops.
+	stop_runner
+	run_empty
 }
 
 @test "a lost job is pending again, due, with the loss recorded, while another executor serves the store" {
@@ -228,6 +232,13 @@ esac'
 	[ "$(grep -c ' event=done ' "$TMP/run.log")" -eq 300 ]
 	run grep -q ' event=lost ' "$TMP/run.log"
 	[ "$status" -eq 1 ]
+	# Stopped, the executors leave nothing in run/.
+	local pid
+	for pid in "${RUN_PIDS[@]}"; do
+		kill -TERM "$pid"
+		wait "$pid"
+	done
+	run_empty
 }
 
 @test "executors killed with -9 amid many jobs: every job is run and recorded done once" {

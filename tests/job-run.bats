@@ -995,6 +995,7 @@ finished_before() {
 	once
 	once --keep 1h
 	is_count 0 0 1 1
+	logs_are 1 2
 	run once --keep 1s
 	[ "$status" -eq 0 ]
 	is_count 0 0 0 1
@@ -1002,6 +1003,9 @@ finished_before() {
 	[ "$status" -eq 1 ]
 	[ "$(state 2)" = failed ]
 	grep -qE "^$TIME_RE event=prune( |$)" "$TMP/run.log"
+	# The pruned job's log went with it.
+	logs_are 2
+	run_empty
 }
 
 @test "--keep: a daemon prunes old done jobs" {
@@ -1009,8 +1013,12 @@ finished_before() {
 	job-add ok
 	once
 	poll 5 finished_before 1 1
+	logs_are 1
 	start_runner --keep 1s
 	poll 5 is_count 0 0 0 0
+	logs_are
+	stop_runner
+	run_empty
 }
 
 @test "a script without #! is run by /bin/sh, as execvp does, its args still passed as given" {
