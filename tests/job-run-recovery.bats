@@ -206,11 +206,40 @@ esac'
 	[ "$(tr '\n' ' ' <"$TMP/attempts")" = "1 2 3 4 5 6 7 8 9 10 " ]
 }
 
+# ended: how many jobs are done or failed.
+ended() {
+	job-list -c | awk '$1 == "done" || $1 == "failed" { n += $2 } END { print n }'
+}
+
+# ended_more_than N: for poll; more than N jobs are done or failed.
+ended_more_than() {
+	local n
+	n=$(ended)
+	SEEN="$n ended"
+	[ "$n" -gt "$1" ]
+}
+
+# until_ended N: waits until N jobs are done or failed, for as long as
+# jobs keep ending; fails only when none ends for 30 s (a stall, not a
+# slow machine), showing the jobs left and the executors' last lines.
+until_ended() {
+	local n=0
+	while [ "$n" -lt "$1" ]; do
+		poll 30 ended_more_than "$n" || {
+			echo "no job ended in 30 s; left:"
+			job-list
+			tail -20 "$TMP/run.log"
+			return 1
+		} >&2
+		n=$(ended)
+	done
+}
+
 @test "two executors and four enqueuers: each of 300 jobs is done exactly once" {
 	handler rec 'echo "$JOB_ID" >>"$TMP/ran"'
 	start_runner -j 2
 	start_runner -j 2
-	local pids=() i
+	local pids=() i pid
 	for i in 1 2 3 4; do
 		(for n in $(seq 75); do job-add rec "$i" "$n" || exit 1; done >"$TMP/ids.$i") &
 		pids+=($!)
@@ -219,11 +248,19 @@ esac'
 		wait "$i"
 	done
 	[ "$(cat "$TMP"/ids.* | sort -u | wc -l)" -eq 300 ]
-	poll 60 is_count 0 0 300 0
+	until_ended 300
+	is_count 0 0 300 0 || { job-list -s failed; false; }
 	[ "$(wc -l <"$TMP/ran")" -eq 300 ]
 	[ "$(sort -n "$TMP/ran" | uniq -d)" = "" ]
 	[ "$(sort -n "$TMP/ran")" = "$(cat "$TMP"/ids.* | sort -n)" ]
 	[ "$(job-list --json -a | jq -r .attempts | sort -u)" = 1 ]
+	# An event line follows its outcome's commit: the log is whole
+	# once the executors have stopped, and they leave nothing in run/.
+	for pid in "${RUN_PIDS[@]}"; do
+		kill -TERM "$pid"
+		wait "$pid"
+	done
+	run_empty
 	# One whole line per event, even with two executors writing to one
 	# file: no line torn by the other's.
 	run grep -vE "^$TIME_RE event=[a-z]+( [a-z_]+=(\"[^\"]*\"|[^ \"]*))*\$" "$TMP/run.log"
@@ -232,13 +269,6 @@ esac'
 	[ "$(grep -c ' event=done ' "$TMP/run.log")" -eq 300 ]
 	run grep -q ' event=lost ' "$TMP/run.log"
 	[ "$status" -eq 1 ]
-	# Stopped, the executors leave nothing in run/.
-	local pid
-	for pid in "${RUN_PIDS[@]}"; do
-		kill -TERM "$pid"
-		wait "$pid"
-	done
-	run_empty
 }
 
 @test "executors killed with -9 amid many jobs: every job is run and recorded done once" {
