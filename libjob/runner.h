@@ -159,7 +159,7 @@ void slots_check_timers(struct runner *r, job_time_t now);
 /* Sends sig to every running handler's group: they are interrupted. */
 void slots_kill_all(struct runner *r, int sig);
 
-/* Stops the handlers of jobs removed from the store (job-rm -f). */
+/* Stops the handlers of jobs removed (job-rm -f); a store error: run on. */
 void slots_check_removed(struct runner *r);
 
 /* Output: from pipes to logs and -v (output.c) ---------------------------- */
