@@ -401,6 +401,7 @@ main(int argc, char **argv)
 	int opt, rc;
 
 	cmd_init(argv[0]);
+	cmd_sigpipe(1);		/* a log nobody reads ends no executor */
 	block_signals();
 	while ((opt = getopt_long(argc, argv, "+:j:q:vH:d:hV", longopts,
 	    NULL)) != -1)

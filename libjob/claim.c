@@ -14,18 +14,6 @@
 
 #define SKIP_LATE (60 * JOB_NSEC)
 
-job_time_t
-job_backoff(uint32_t k)
-{
-	job_time_t base = JOB_NSEC;
-
-	for (uint32_t i = 1; i < k && base < 3600 * JOB_NSEC; i++)
-		base *= 2;
-	if (base > 3600 * JOB_NSEC)
-		base = 3600 * JOB_NSEC;
-	return base + job_random_delay(base / 4);
-}
-
 /* Adds an event to the plan; its strings are copied into the plan. */
 static struct job_event *
 plan_event(struct job_txn_plan *p, int kind, const struct job *job,
@@ -99,18 +87,13 @@ static int
 record_failure(struct job_txn_plan *p, struct job *job,
     const struct job_outcome *o, job_time_t now)
 {
-	uint32_t charged = job->attempts - job->uncharged;
-	job_time_t retry_at, next;
+	job_time_t retry_at;
 
-	retry_at = job_time_add_sat(now, job_backoff(charged));
-	if (job->name && job_recur_next(job, now, &next) == 0 &&
-	    retry_at >= next)
-		charged = job->max_attempts;	/* never delay the next run */
-	if (charged < job->max_attempts) {
+	if (job_retry_at(job, now, &retry_at)) {
 		job->state = JOB_PENDING;
 		job->run_at = retry_at;
-		plan_event(p, JOB_EV_RETRY, job, o, now, job->last_error)->next =
-		    retry_at;
+		plan_event(p, JOB_EV_RETRY, job, o, now,
+		    job->last_error)->next = retry_at;
 		return 0;
 	}
 	plan_event(p, JOB_EV_FAIL, job, o, now, job->last_error);
@@ -132,10 +115,11 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 	job->owner = 0;
 	if (o->interrupted) {
 		job->uncharged++;
+		/*
+		 * Due at once, keeping its place before the jobs that came
+		 * due after it, and never before its time (claimed ahead).
+		 */
 		job->state = JOB_PENDING;
-		/* Due at once, but never before its time (claimed ahead). */
-		if (job->run_at < now)
-			job->run_at = now;
 		if (set_outcome_error(job, o, o->error ? o->error :
 		    JOB_INTERRUPTED_TEXT))
 			return ENOMEM;
@@ -336,114 +320,11 @@ step_fn(struct store_txn *txn, void *arg)
 }
 
 int
-job_txn_step(job_store *store, struct job_txn_plan *plan)
+job_record_and_claim(job_store *store, struct job_txn_plan *plan)
 {
 	int rc;
 
 	if ((rc = store_write(store->st, step_fn, plan)) != 0)
 		plan_reset(plan);
 	return rc;
-}
-
-struct due_arg {
-	const char *const *queues;
-	job_time_t when;
-};
-
-static int
-any_due_fn(struct store_txn *txn, void *arg)
-{
-	struct due_arg *d = arg;
-
-	return store_any_due(txn, d->queues);
-}
-
-int
-job_any_due(job_store *store, const char *const *queues)
-{
-	struct due_arg d = { queues, 0 };
-
-	return store_read(store->st, any_due_fn, &d) == 1;
-}
-
-struct soon_arg {
-	const char *const *queues;
-	job_time_t until;
-	uint64_t id;
-};
-
-static int
-soon_fn(struct store_txn *txn, void *arg)
-{
-	struct soon_arg *s = arg;
-
-	return store_next_soon(txn, s->queues, s->until, &s->id);
-}
-
-int
-job_due_soon(job_store *store, const char *const *queues, job_time_t until)
-{
-	struct soon_arg s = { queues, until, 0 };
-
-	return store_read(store->st, soon_fn, &s) == 0;
-}
-
-static int
-next_time_fn(struct store_txn *txn, void *arg)
-{
-	struct due_arg *d = arg;
-
-	return store_next_time(txn, &d->when);
-}
-
-int
-job_next_due_time(job_store *store, job_time_t *when)
-{
-	struct due_arg d = { NULL, 0 };
-	int rc;
-
-	if ((rc = store_read(store->st, next_time_fn, &d)) == 0)
-		*when = d.when;
-	return rc;
-}
-
-static int
-oldest_done_fn(struct store_txn *txn, void *arg)
-{
-	return store_oldest_finished(txn, JOB_DONE, arg);
-}
-
-int
-job_oldest_done(job_store *store, job_time_t *when)
-{
-	return store_read(store->st, oldest_done_fn, when);
-}
-
-struct owned_arg {
-	uint64_t id, owner;
-	int owned;
-};
-
-static int
-owned_fn(struct store_txn *txn, void *arg)
-{
-	struct owned_arg *o = arg;
-	struct job job;
-	int rc;
-
-	job_init(&job);
-	rc = job_load(txn, o->id, &job);
-	o->owned = rc != JOB_ENOJOB &&
-	    (rc != 0 || (job.state == JOB_RUNNING && job.owner == o->owner));
-	job_free_fields(&job);
-	return 0;
-}
-
-int
-job_owned(job_store *store, uint64_t id, uint64_t owner)
-{
-	struct owned_arg o = { id, owner, 1 };
-
-	store_read(store->st, owned_fn, &o);
-	return o.owned;
 }

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-/* Liveness (liveness.c) ---------------------------------------------------- */
+/* Liveness (liveness.c) --------------------------------------------------- */
 
 /* Creates and locks run/TOKEN for this executor; *fd holds the lock. */
 int job_liveness_acquire(const char *dir, uint64_t token, int *fd);
@@ -19,7 +19,7 @@ void job_liveness_release(const char *dir, uint64_t token, int fd);
 /* Returns 1 if the executor with token is alive, 0 if not. */
 int job_liveness_alive(const char *dir, uint64_t token);
 
-/* The guard (guard.c) -------------------------------------------------------- */
+/* The guard (guard.c) ----------------------------------------------------- */
 
 struct job_guard {
 	pid_t pid;
@@ -37,7 +37,7 @@ void job_guard_remove(struct job_guard *g, pid_t pgid);
 /* Says goodbye (nothing to kill) and reaps the guard. */
 void job_guard_stop(struct job_guard *g);
 
-/* Output logs (outlog.c) ----------------------------------------------------- */
+/* Output logs (outlog.c) -------------------------------------------------- */
 
 #define JOB_LOG_CAP ((off_t)1 << 20)	/* per job: newest output kept */
 
@@ -81,9 +81,7 @@ void job_outlog_close(struct job_outlog *log, const char *outcome);
  */
 int job_outlog_alone(const struct job_outlog *log);
 
-/* Spawning (spawn.c) --------------------------------------------------------- */
-
-/* Feeding a handler's stdin (feed.c) ------------------------------------- */
+/* Feeding a handler's stdin (feed.c) -------------------------------------- */
 
 /* The payload on its way into a handler's stdin. */
 struct job_feed {
@@ -112,6 +110,8 @@ int job_feed_write(struct job_feed *f, job_store *store);
 
 void job_feed_close(struct job_feed *f);
 
+/* Spawning (spawn.c) ------------------------------------------------------ */
+
 struct job_child {
 	pid_t pid;		/* also the process group */
 	int out;		/* read end of the handler's stdout+stderr */
@@ -135,7 +135,7 @@ int job_spawn(const struct job *job, const char *handlers,
  */
 int job_spawn_status(struct job_child *child);
 
-/* Transactions (claim.c) --------------------------------------------------- */
+/* Outcomes and claims (claim.c) ------------------------------------------- */
 
 /* How an attempt ended. */
 struct job_outcome {
@@ -215,17 +215,9 @@ struct job_txn_plan {
 };
 
 /* Records outcomes and claims jobs in one durable transaction. */
-int job_txn_step(job_store *store, struct job_txn_plan *plan);
+int job_record_and_claim(job_store *store, struct job_txn_plan *plan);
 
-/* Returns 1 if a job in queues is due now. */
-int job_any_due(job_store *store, const char *const *queues);
-
-/* Returns 1 if a job in queues not yet due comes due by until. */
-int job_due_soon(job_store *store, const char *const *queues,
-    job_time_t until);
-
-/* Earliest time a waiting job comes due; JOB_ENOJOB if none. */
-int job_next_due_time(job_store *store, job_time_t *when);
+/* Recovery (recover.c) ---------------------------------------------------- */
 
 /*
  * Makes jobs of dead executors pending again (or failed after 5 losses
@@ -235,13 +227,43 @@ int job_next_due_time(job_store *store, job_time_t *when);
 int job_recover(job_store *store, uint64_t owner, int *others,
     void (*ev)(const struct job_event *, void *), void *arg);
 
-/* Sets *when to the earliest finish of a done job; JOB_ENOJOB if none. */
+/* Queries (due.c) --------------------------------------------------------- */
+
+/*
+ * The executor's questions.  Each returns 0 for yes, JOB_ENOJOB for no,
+ * or the error that kept the store from answering: never "no" for an
+ * error, so that a failing store is reported, not slept on.
+ */
+
+/* Is a job of queues (NULL: all) due now? */
+int job_any_due(job_store *store, const char *const *queues);
+
+/* Does a job of queues, not yet due, come due by until? */
+int job_due_soon(job_store *store, const char *const *queues,
+    job_time_t until);
+
+/* Sets *when to the earliest time a waiting job comes due, if any. */
+int job_next_due_time(job_store *store, job_time_t *when);
+
+/* Sets *when to the earliest finish of a done job, if any. */
 int job_oldest_done(job_store *store, job_time_t *when);
 
-/* Returns 1 if job id is still in the store and owned by owner. */
+/* Is job id in the store, running, and owned by owner? */
 int job_owned(job_store *store, uint64_t id, uint64_t owner);
 
-/* The retry delay before the k-th retry: 2^(k-1) s, at most 1 h, +25%. */
+/* Retries (retry.c) ------------------------------------------------------- */
+
+/* 1 s before the first (k = 1) retry, doubling at each one, at most max. */
+job_time_t job_retry_delay(uint32_t k, job_time_t max);
+
+/* The delay before a job's k-th retry: 2^(k-1) s, at most 1 h, +25%. */
 job_time_t job_backoff(uint32_t k);
+
+/*
+ * Returns 1 and sets *at to when job, whose attempt failed at now, is
+ * tried again; 0 if it is not: every charged attempt is used, or the
+ * retry would come at or after a recurring job's next run.
+ */
+int job_retry_at(const struct job *job, job_time_t now, job_time_t *at);
 
 #endif

@@ -439,7 +439,7 @@ enum job_event_kind {
 	JOB_EV_LOST,
 	JOB_EV_PRUNE,
 	JOB_EV_OUTPUT,		/* a line of handler output (for -v) */
-	JOB_EV_ERROR,		/* the store could not be updated; retrying */
+	JOB_EV_ERROR,		/* the store failed a read or write; retrying */
 	JOB_EV_INTERRUPT	/* stopped by a shutdown or a forced removal */
 };
 

@@ -29,7 +29,7 @@ echo_lines(struct runner *r, struct echo *e, const char *buf, size_t n,
 {
 	struct job_event ev = { .kind = JOB_EV_OUTPUT, .job = e->job };
 
-	if (!r->o->verbose || r->o->on_event == NULL)
+	if (!r->opts->verbose || r->opts->on_event == NULL)
 		return;
 	ev.handler = e->handler;
 	ev.attempt = e->attempt;
@@ -44,7 +44,7 @@ echo_lines(struct runner *r, struct echo *e, const char *buf, size_t n,
 			ev.time = job_now();
 			ev.text = e->line;
 			ev.text_len = e->len;
-			r->o->on_event(&ev, r->o->arg);
+			r->opts->on_event(&ev, r->opts->arg);
 		}
 		e->len = 0;
 		if (!end && buf[i] != '\n')
@@ -55,7 +55,7 @@ echo_lines(struct runner *r, struct echo *e, const char *buf, size_t n,
 }
 
 void
-runner_echo_init(struct echo *e, const struct job *job)
+output_echo_init(struct echo *e, const struct job *job)
 {
 	e->job = job->id;
 	e->attempt = job->attempts;
@@ -64,7 +64,7 @@ runner_echo_init(struct echo *e, const struct job *job)
 }
 
 void
-runner_echo_flush(struct runner *r, struct echo *e)
+output_echo_flush(struct runner *r, struct echo *e)
 {
 	echo_lines(r, e, "", 0, 1);
 }
@@ -98,7 +98,7 @@ pump(struct runner *r, int fd, struct job_outlog *log, struct echo *e,
 }
 
 void
-runner_read_output(struct runner *r, struct slot *s)
+output_read(struct runner *r, struct slot *s)
 {
 	if (s->child.out != -1 &&
 	    pump(r, s->child.out, &s->log, &s->echo, 0)) {
@@ -110,14 +110,14 @@ runner_read_output(struct runner *r, struct slot *s)
 static void
 linger_close(struct runner *r, struct linger *l)
 {
-	runner_echo_flush(r, &l->echo);
+	output_echo_flush(r, &l->echo);
 	close(l->fd);
 	l->fd = -1;
 	job_outlog_close(&l->log, NULL);
 }
 
 void
-runner_linger_read(struct runner *r, struct linger *l)
+output_linger_read(struct runner *r, struct linger *l)
 {
 	if (l->fd != -1 && pump(r, l->fd, &l->log, &l->echo, 1))
 		linger_close(r, l);
@@ -135,14 +135,14 @@ linger_slot(struct runner *r)
 		if (r->lingers[i].since < oldest->since)
 			oldest = &r->lingers[i];
 	}
-	runner_linger_read(r, oldest);
+	output_linger_read(r, oldest);
 	if (oldest->fd != -1)
 		linger_close(r, oldest);
 	return oldest;
 }
 
 void
-runner_linger(struct runner *r, struct slot *s)
+output_linger(struct runner *r, struct slot *s)
 {
 	struct linger *l = linger_slot(r);
 
@@ -155,26 +155,26 @@ runner_linger(struct runner *r, struct slot *s)
 }
 
 void
-runner_linger_end(struct runner *r, uint64_t job)
+output_linger_end(struct runner *r, uint64_t job)
 {
 	for (size_t i = 0; i < RUNNER_MAX_LINGER; i++) {
 		struct linger *l = &r->lingers[i];
 
 		if (l->fd == -1 || l->echo.job != job)
 			continue;
-		runner_linger_read(r, l);
+		output_linger_read(r, l);
 		if (l->fd != -1)
 			linger_close(r, l);
 	}
 }
 
 void
-runner_linger_end_all(struct runner *r)
+output_linger_end_all(struct runner *r)
 {
 	for (size_t i = 0; r->lingers && i < RUNNER_MAX_LINGER; i++) {
 		struct linger *l = &r->lingers[i];
 
-		runner_linger_read(r, l);
+		output_linger_read(r, l);
 		if (l->fd != -1)
 			linger_close(r, l);
 	}

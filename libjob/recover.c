@@ -108,9 +108,11 @@ lose_change(struct job *job, void *arg)
 		return ENOMEM;
 	a->ev->job = job->id;
 	a->ev->attempt = job->attempts;
+	/*
+	 * Due again at its own time: before the jobs that came due after
+	 * it, and never early if it was claimed ahead of that time.
+	 */
 	job->state = JOB_PENDING;
-	if (job->run_at < a->now)	/* it may have been claimed ahead */
-		job->run_at = a->now;
 	if (job->lost_streak < MAX_LOST)
 		return 0;
 	job->lost_streak = 0;

@@ -30,23 +30,6 @@
 #define RETRY_MAX (60 * JOB_NSEC)	/* longest wait after store errors */
 #define ONCE_GIVE_UP 5			/* --once, stopping: errors in a row */
 
-static void
-emit(struct runner *r, const struct job_event *ev)
-{
-	if (r->o->on_event)
-		r->o->on_event(ev, r->o->arg);
-}
-
-static void
-emit_error(struct runner *r, int rc)
-{
-	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
-
-	ev.text = job_strerror(rc);
-	ev.text_len = strlen(ev.text);
-	emit(r, &ev);
-}
-
 /* Reports ids an index named without a record (now out of them). */
 static void
 emit_dangling(struct runner *r, const struct job_txn_plan *p)
@@ -57,35 +40,30 @@ emit_dangling(struct runner *r, const struct job_txn_plan *p)
 	ev.text_len = strlen(ev.text);
 	for (size_t i = 0; i < p->ndangling; i++) {
 		ev.job = p->dangling[i];
-		emit(r, &ev);
+		runner_emit(r, &ev);
 	}
 }
 
 /*
  * A step that failed is tried again after 1 s, then 2 s, 4 s, ... up to
- * a minute while it keeps failing (with --once, every second), each
- * failure logged once.  With --once, or once stopping, the loop gives
- * up after ONCE_GIVE_UP in a row: its jobs left running are recovered
- * as lost by the next executor.
+ * a minute while it keeps failing (retry.c), each failure logged once.
+ * With --once, or once stopping, it is tried every second, and the loop
+ * gives up after ONCE_GIVE_UP in a row: its jobs left running are
+ * recovered as lost by the next executor.
  */
 static void
 step_failed(struct runner *r, int rc)
 {
-	job_time_t delay = JOB_NSEC;
-
-	emit_error(r, rc);
-	for (unsigned i = 0; !r->o->once && !r->stopping &&
-	    i < r->store_errors &&
-	    delay < RETRY_MAX; i++)
-		delay *= 2;
+	runner_emit_error(r, rc);
 	r->store_errors++;
-	r->retry_at = job_now() + (delay < RETRY_MAX ? delay : RETRY_MAX);
+	r->retry_at = job_now() + (r->opts->once || r->stopping ? JOB_NSEC :
+	    job_retry_delay(r->store_errors, RETRY_MAX));
 }
 
 static void
 emit_cb(const struct job_event *ev, void *arg)
 {
-	emit(arg, ev);
+	runner_emit(arg, ev);
 }
 
 /*
@@ -97,11 +75,17 @@ static void
 plan_prune(struct runner *r, job_time_t now)
 {
 	job_time_t oldest;
+	int rc;
 
 	r->next_prune = 0;
-	if (job_oldest_done(r->store, &oldest) != 0)
+	if ((rc = job_oldest_done(r->store, &oldest)) == JOB_ENOJOB)
 		return;
-	r->next_prune = job_time_add_sat(oldest, r->o->keep);
+	if (rc) {
+		runner_emit_error(r, rc);
+		r->next_prune = now + PRUNE_EVERY;	/* to look again */
+		return;
+	}
+	r->next_prune = job_time_add_sat(oldest, r->opts->keep);
 	if (r->next_prune < now + PRUNE_EVERY)
 		r->next_prune = now + PRUNE_EVERY;
 }
@@ -115,13 +99,13 @@ prune(struct runner *r, job_time_t now)
 	int rc;
 
 	rc = job_remove_finished(r->store, JOB_DONE,
-	    job_time_add_sat(now, -r->o->keep), &n);
+	    job_time_add_sat(now, -r->opts->keep), &n);
 	plan_prune(r, now);
 	if (rc)
-		emit_error(r, rc);
+		runner_emit_error(r, rc);
 	else if (n > 0) {
 		ev.count = n;
-		emit(r, &ev);
+		runner_emit(r, &ev);
 	}
 }
 
@@ -133,7 +117,7 @@ recover(struct runner *r, job_time_t now)
 	r->next_recover = now + JOB_NSEC;
 	rc = job_recover(r->store, r->token, &r->others, emit_cb, r);
 	if (rc)
-		emit_error(r, rc);
+		runner_emit_error(r, rc);
 }
 
 /* Starts the jobs a step claimed, each in a free slot. */
@@ -141,11 +125,11 @@ static void
 start_claimed(struct runner *r, struct job_txn_plan *p)
 {
 	for (size_t i = 0; i < p->nclaimed; i++) {
-		struct slot *s = runner_free_slot(r);
+		struct slot *s = slot_find_free(r);
 
 		s->job = p->claimed[i];
 		job_init(&p->claimed[i]);
-		runner_slot_start(r, s);
+		slot_start(r, s);
 	}
 	p->nclaimed = 0;
 }
@@ -165,7 +149,7 @@ handlers_ok(struct runner *r)
 
 	if (r->handlers_said && now < r->handlers_retry)
 		return 0;
-	if (job_handler_check(r->o->handlers, NULL, why, sizeof why) == 0) {
+	if (job_handler_check(r->opts->handlers, NULL, why, sizeof why) == 0) {
 		r->handlers_said = 0;
 		return now >= r->handlers_retry;
 	}
@@ -176,7 +160,30 @@ handlers_ok(struct runner *r)
 	ev.time = now;
 	ev.text = why;
 	ev.text_len = strlen(why);
-	emit(r, &ev);
+	runner_emit(r, &ev);
+	return 0;
+}
+
+/*
+ * Has a step anything to do: outcomes to record, or a due job to claim
+ * with a slot free and the handlers directory there?  Returns 0 and
+ * *work, or the error that kept the store from saying.
+ */
+static int
+step_work(struct runner *r, int *work)
+{
+	struct job_txn_plan *p = &r->plan;
+	int rc, due = 0;
+
+	p->outcomes = r->outcomes;
+	p->noutcomes = r->noutcomes;
+	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
+	if (p->want > 0 && p->noutcomes == 0 &&
+	    (rc = runner_due(r, &due)) != 0)
+		return rc;
+	if (p->want > 0 && (p->noutcomes > 0 || due) && !handlers_ok(r))
+		p->want = 0;
+	*work = p->noutcomes > 0 || (p->want > 0 && due);
 	return 0;
 }
 
@@ -185,31 +192,25 @@ static int
 step(struct runner *r)
 {
 	struct job_txn_plan *p = &r->plan;
-	int rc;
+	int rc, work = 0;
 
-	p->outcomes = r->outcomes;
-	p->noutcomes = r->noutcomes;
-	p->want = r->stopping ? 0 : r->nslots - r->nrunning;
-	if (p->noutcomes == 0 && (p->want == 0 || !runner_due(r)))
-		return 0;
-	if (p->want > 0 && !handlers_ok(r)) {
-		p->want = 0;
-		if (p->noutcomes == 0)
-			return 0;
-	}
-	if ((rc = job_txn_step(r->store, p)) != 0) {
+	if ((rc = step_work(r, &work)) == 0 && work)
+		rc = job_record_and_claim(r->store, p);
+	if (rc) {
 		step_failed(r, rc);
 		return rc;
 	}
 	r->retry_at = 0;
 	r->store_errors = 0;
+	if (!work)
+		return 0;
 	emit_dangling(r, p);
 	runner_outcomes_clear(r);
 	for (size_t i = 0; i < p->nevents; i++) {
-		emit(r, &p->events[i]);
+		runner_emit(r, &p->events[i]);
 		r->done_since_prune |= p->events[i].kind == JOB_EV_DONE;
 	}
-	r->claimed = p->nclaimed;
+	r->step_claimed = p->nclaimed;
 	start_claimed(r, p);
 	return 0;
 }
@@ -221,12 +222,12 @@ on_signal(struct runner *r)
 
 	while (read(r->sigfd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGCHLD)
-			runner_reap(r);
+			slots_reap(r);
 		else if (r->stopping)
-			runner_kill_all(r, SIGKILL);
+			slots_kill_all(r, SIGKILL);
 		else {
 			r->stopping = 1;
-			runner_kill_all(r, SIGTERM);
+			slots_kill_all(r, SIGTERM);
 		}
 	}
 }
@@ -248,7 +249,7 @@ on_inotify(struct runner *r)
 				died = 1;
 		}
 	if (wake)
-		runner_check_removed(r);
+		slots_check_removed(r);
 	if (died)
 		recover(r, job_now());
 }
@@ -300,13 +301,13 @@ static void
 on_output(struct runner *r, const struct source *src)
 {
 	if (src->kind == SRC_ERR)
-		runner_exec_status(r, src->p);
+		slot_exec_status(r, src->p);
 	else if (src->kind == SRC_OUT)
-		runner_read_output(r, src->p);
+		output_read(r, src->p);
 	else if (src->kind == SRC_IN)
-		runner_feed(r, src->p);
+		slot_feed(r, src->p);
 	else
-		runner_linger_read(r, src->p);
+		output_linger_read(r, src->p);
 }
 
 static int
@@ -341,15 +342,17 @@ wait_events(struct runner *r, job_time_t timeout)
 static int
 once_done(struct runner *r)
 {
-	return r->o->once && r->nrunning == 0 && r->noutcomes == 0 &&
-	    r->claimed == 0 && !runner_due(r);
+	int due;
+
+	return r->opts->once && r->nrunning == 0 && r->noutcomes == 0 &&
+	    r->step_claimed == 0 && runner_due(r, &due) == 0 && !due;
 }
 
 /* Has --once nothing left to wait for but a handlers directory? */
 static int
 once_stuck(struct runner *r)
 {
-	return r->o->once && (r->handlers_said ||
+	return r->opts->once && (r->handlers_said ||
 	    r->handlers_retry > job_now()) && r->nrunning == 0 &&
 	    r->noutcomes == 0 && r->nkills == 0;
 }
@@ -362,10 +365,10 @@ loop(struct runner *r)
 
 	for (;;) {
 		now = job_now();
-		runner_check_timers(r, now);
-		runner_collect(r, now);
+		slots_check_timers(r, now);
+		slots_collect(r, now);
 		if ((r->retry_at == 0 || now >= r->retry_at) &&
-		    (rc = step(r)) != 0 && (r->o->once || r->stopping) &&
+		    (rc = step(r)) != 0 && (r->opts->once || r->stopping) &&
 		    r->nrunning == 0 && r->store_errors >= ONCE_GIVE_UP)
 			return rc;
 		/* Not before what the handlers left in their groups is gone. */
@@ -376,7 +379,7 @@ loop(struct runner *r)
 			return 0;
 		if (once_stuck(r))
 			return JOB_ENOHANDLERS;
-		r->claimed = 0;
+		r->step_claimed = 0;
 		now = job_now();
 		if (r->next_prune == 0 && r->done_since_prune)
 			plan_prune(r, now);
@@ -409,6 +412,6 @@ job_run(job_store *store, const struct job_run_options *opts)
 	recover(&r, job_now());
 	prune(&r, job_now());
 	rc = loop(&r);
-	runner_free(&r);
+	runner_teardown(&r);
 	return rc;
 }

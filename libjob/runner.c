@@ -81,24 +81,26 @@ alloc_tables(struct runner *r)
 
 int
 runner_init(struct runner *r, job_store *store,
-    const struct job_run_options *o)
+    const struct job_run_options *opts)
 {
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	r->store = store;
-	r->o = o;
+	r->opts = opts;
 	r->lockfd = r->sigfd = r->infd = r->guard.fd = -1;
-	r->nslots = o->slots < 1 ? 1 : o->slots > RUNNER_MAX_SLOTS ?
-	    RUNNER_MAX_SLOTS : o->slots;
+	r->nslots = opts->slots < 1 ? 1 : opts->slots > RUNNER_MAX_SLOTS ?
+	    RUNNER_MAX_SLOTS : opts->slots;
 	if (getrandom(&r->token, sizeof r->token, 0) != sizeof r->token)
 		return errno ? errno : EIO;
 	r->token |= 1;		/* 0 means "no owner" */
 	r->plan.owner = r->token;
-	r->plan.queues = o->queues;
+	r->plan.queues = opts->queues;
 	/* --once takes only what is due when it looks. */
-	r->plan.ahead = o->once ? 0 : RUNNER_AHEAD;
-	signal(SIGPIPE, SIG_IGN);
+	r->plan.ahead = opts->once ? 0 : RUNNER_AHEAD;
+	/* A handler or log reader gone must be EPIPE, not our death. */
+	r->pipe_taken = sigaction(SIGPIPE, &ignore, &r->oldpipe) == 0;
 	/*
 	 * Processes a handler leaves behind become the executor's children:
 	 * it reaps them, and their end wakes it (SIGCHLD) when it waits for
@@ -113,17 +115,19 @@ runner_init(struct runner *r, job_store *store,
 	if (rc == 0)
 		rc = job_guard_start(&r->guard, r->lockfd);
 	if (rc)
-		runner_free(r);
+		runner_teardown(r);
 	return rc;
 }
 
 void
-runner_free(struct runner *r)
+runner_teardown(struct runner *r)
 {
 	/* What leftovers wrote so far is kept; later writes get EPIPE. */
-	runner_linger_end_all(r);
+	output_linger_end_all(r);
 	job_guard_stop(&r->guard);
 	prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)r->was_subreaper);
+	if (r->pipe_taken)
+		sigaction(SIGPIPE, &r->oldpipe, NULL);
 	if (r->lockfd != -1)
 		job_liveness_release(job_store_dir(r->store), r->token,
 		    r->lockfd);
@@ -147,6 +151,14 @@ runner_free(struct runner *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* An answer of due.c as yes or no, and the error if it is neither. */
+static int
+answer(int rc, int *yes)
+{
+	*yes = rc == 0;
+	return rc == JOB_ENOJOB ? 0 : rc;
+}
+
 /*
  * Is there work for a step: a job due in our queues, a waiting job of
  * any queue that came due and must move to the due index (else the
@@ -154,19 +166,25 @@ runner_free(struct runner *r)
  * claim ahead of its time?
  */
 int
-runner_due(struct runner *r)
+runner_due(struct runner *r, int *due)
 {
 	job_time_t when, now;
+	int rc;
 
-	if (job_any_due(r->store, r->o->queues))
-		return 1;
-	if (job_next_due_time(r->store, &when) != 0)
-		return 0;
+	if ((rc = answer(job_any_due(r->store, r->opts->queues), due)) ||
+	    *due)
+		return rc;
+	if ((rc = answer(job_next_due_time(r->store, &when), due)) ||
+	    !*due)
+		return rc;
 	now = job_now();
 	if (when <= now)
-		return 1;
-	return r->plan.ahead && when <= now + r->plan.ahead &&
-	    job_due_soon(r->store, r->o->queues, now + r->plan.ahead);
+		return 0;
+	*due = 0;
+	if (!r->plan.ahead || when > now + r->plan.ahead)
+		return 0;
+	return answer(job_due_soon(r->store, r->opts->queues,
+	    now + r->plan.ahead), due);
 }
 
 /*
@@ -196,6 +214,7 @@ job_time_t
 runner_timeout(struct runner *r, job_time_t now)
 {
 	job_time_t t = -1, when;
+	int rc;
 
 	if (r->noutcomes)
 		return r->retry_at ? nearer(-1, r->retry_at, now) : 0;
@@ -210,9 +229,13 @@ runner_timeout(struct runner *r, job_time_t now)
 	}
 	for (size_t i = 0; i < r->nkills; i++)
 		t = nearer(t, r->kills[i].at, now);
-	if (!r->stopping && r->nrunning < r->nslots &&
-	    job_next_due_time(r->store, &when) == 0)
-		t = nearer(t, wake_for(r, when, now), now);
+	if (!r->stopping && r->nrunning < r->nslots) {
+		rc = job_next_due_time(r->store, &when);
+		if (rc == 0)
+			t = nearer(t, wake_for(r, when, now), now);
+		else if (rc != JOB_ENOJOB && r->retry_at == 0)
+			return 0;	/* to a step, which reports it */
+	}
 	t = nearer(t, r->next_prune, now);	/* 0: none */
 	t = nearer(t, r->retry_at, now);	/* a step that failed */
 	/* Past, it waits for the next step that has a job to claim. */
@@ -221,6 +244,23 @@ runner_timeout(struct runner *r, job_time_t now)
 	if (r->others)
 		t = nearer(t, r->next_recover, now);
 	return t;
+}
+
+void
+runner_emit(struct runner *r, const struct job_event *ev)
+{
+	if (r->opts->on_event)
+		r->opts->on_event(ev, r->opts->arg);
+}
+
+void
+runner_emit_error(struct runner *r, int rc)
+{
+	struct job_event ev = { .kind = JOB_EV_ERROR, .time = job_now() };
+
+	ev.text = job_strerror(rc);
+	ev.text_len = strlen(ev.text);
+	runner_emit(r, &ev);
 }
 
 void

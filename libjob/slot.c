@@ -12,7 +12,7 @@
 #include "runner.h"
 
 struct slot *
-runner_free_slot(struct runner *r)
+slot_find_free(struct runner *r)
 {
 	for (unsigned i = 0; i < r->nslots; i++)
 		if (!r->slots[i].used)
@@ -66,8 +66,7 @@ announce(struct runner *r, struct slot *s)
 	ev.job = s->job.id;
 	ev.handler = s->job.handler;
 	ev.attempt = s->job.attempts;
-	if (r->o->on_event)
-		r->o->on_event(&ev, r->o->arg);
+	runner_emit(r, &ev);
 }
 
 /*
@@ -107,7 +106,7 @@ start_failed(struct runner *r, struct slot *s, const char *why, int rc)
  * opened after the start, which the output pipe does not wait for.
  */
 void
-runner_slot_start(struct runner *r, struct slot *s)
+slot_start(struct runner *r, struct slot *s)
 {
 	char why[512];
 	int rc;
@@ -116,10 +115,10 @@ runner_slot_start(struct runner *r, struct slot *s)
 	r->nrunning++;
 	s->started = s->job.started_at ? s->job.started_at : job_now();
 	s->ahead = s->started > job_now();
-	runner_echo_init(&s->echo, &s->job);
+	output_echo_init(&s->echo, &s->job);
 	/* An earlier attempt's leftovers write no more into this one. */
-	runner_linger_end(r, s->job.id);
-	rc = job_spawn(&s->job, r->o->handlers, job_store_dir(r->store),
+	output_linger_end(r, s->job.id);
+	rc = job_spawn(&s->job, r->opts->handlers, job_store_dir(r->store),
 	    s->ahead ? s->started : 0, &s->feed, &s->child, why, sizeof why);
 	if (job_outlog_open(&s->log, job_store_dir(r->store), s->job.id,
 	    s->job.attempts, s->started) != 0)
@@ -129,7 +128,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 		return;
 	}
 	job_guard_add(&r->guard, s->child.pid);
-	runner_feed(r, s);		/* a small payload goes at once */
+	slot_feed(r, s);		/* a small payload goes at once */
 	if (s->job.timeout > 0)
 		s->deadline = job_time_add_sat(s->started, s->job.timeout);
 	if (!s->ahead)
@@ -137,7 +136,7 @@ runner_slot_start(struct runner *r, struct slot *s)
 }
 
 void
-runner_reap(struct runner *r)
+slots_reap(struct runner *r)
 {
 	pid_t pid;
 	int status;
@@ -185,7 +184,7 @@ exec_failed(struct runner *r, const struct slot *s, struct job_outcome *o)
 	size_t size = sizeof r->errors[0];
 	char why[512];
 
-	if (job_handler_check(r->o->handlers, NULL, why, sizeof why) != 0)
+	if (job_handler_check(r->opts->handlers, NULL, why, sizeof why) != 0)
 		o->interrupted = 1;
 	else
 		snprintf(why, sizeof why, "%s", strerror(s->exec_errno));
@@ -202,7 +201,7 @@ removed_event(struct runner *r, const struct job_outcome *o)
 {
 	struct job_event ev = { .kind = JOB_EV_INTERRUPT };
 
-	if (!o->announced || r->o->on_event == NULL)
+	if (!o->announced)
 		return;
 	ev.time = o->ended;
 	ev.job = o->id;
@@ -211,7 +210,7 @@ removed_event(struct runner *r, const struct job_outcome *o)
 	ev.duration = o->ended - o->started;
 	ev.text = JOB_REMOVED_TEXT;
 	ev.text_len = strlen(ev.text);
-	r->o->on_event(&ev, r->o->arg);
+	runner_emit(r, &ev);
 }
 
 /* How the handler ended: its exec failed, or its exit status. */
@@ -235,7 +234,7 @@ set_status(struct runner *r, struct slot *s, struct job_outcome *o)
 }
 
 void
-runner_feed(struct runner *r, struct slot *s)
+slot_feed(struct runner *r, struct slot *s)
 {
 	int rc;
 
@@ -257,13 +256,13 @@ end_output(struct runner *r, struct slot *s, const struct job_outcome *o)
 	job_outlog_end(&s->log, o->interrupted ? "interrupted" :
 	    o->error ? "error" : text);
 	if (s->child.out != -1 && s->log.fd != -1 && !o->removed) {
-		runner_linger(r, s);
+		output_linger(r, s);
 		return;
 	}
 	if (s->child.out != -1)
 		close(s->child.out);
 	s->child.out = -1;
-	runner_echo_flush(r, &s->echo);
+	output_echo_flush(r, &s->echo);
 	job_outlog_close(&s->log, NULL);
 }
 
@@ -273,10 +272,10 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 {
 	struct job_outcome *o;
 
-	runner_read_output(r, s);
+	output_read(r, s);
 	kill_later(r, s->child.pid, s->kill_at);
 	if (s->child.err != -1)
-		runner_exec_status(r, s);
+		slot_exec_status(r, s);
 	o = new_outcome(r, s, now);
 	set_status(r, s, o);
 	o->timed_out = s->timed_out;
@@ -296,7 +295,7 @@ finish(struct runner *r, struct slot *s, job_time_t now)
 }
 
 void
-runner_collect(struct runner *r, job_time_t now)
+slots_collect(struct runner *r, job_time_t now)
 {
 	for (unsigned i = 0; i < r->nslots; i++)
 		if (r->slots[i].used && r->slots[i].exited)
@@ -310,7 +309,7 @@ signal_slot(struct runner *r, struct slot *s, int sig)
 		s->signalled = job_now();
 	kill(-s->child.pid, sig);
 	if (sig == SIGTERM && s->kill_at == 0)
-		s->kill_at = job_time_add_sat(job_now(), r->o->grace);
+		s->kill_at = job_time_add_sat(job_now(), r->opts->grace);
 }
 
 /*
@@ -319,7 +318,7 @@ signal_slot(struct runner *r, struct slot *s, int sig)
  * waited (its pipe closed because it died, not because of the exec).
  */
 void
-runner_exec_status(struct runner *r, struct slot *s)
+slot_exec_status(struct runner *r, struct slot *s)
 {
 	s->exec_errno = job_spawn_status(&s->child);
 	if (!s->exec_errno && (!s->signalled || s->signalled >= s->started))
@@ -327,7 +326,7 @@ runner_exec_status(struct runner *r, struct slot *s)
 }
 
 void
-runner_check_timers(struct runner *r, job_time_t now)
+slots_check_timers(struct runner *r, job_time_t now)
 {
 	size_t k = 0;
 
@@ -356,7 +355,7 @@ runner_check_timers(struct runner *r, job_time_t now)
 }
 
 void
-runner_kill_all(struct runner *r, int sig)
+slots_kill_all(struct runner *r, int sig)
 {
 	for (unsigned i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
@@ -369,16 +368,20 @@ runner_kill_all(struct runner *r, int sig)
 }
 
 void
-runner_check_removed(struct runner *r)
+slots_check_removed(struct runner *r)
 {
+	int rc, said = 0;
+
 	for (unsigned i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
 
 		if (!s->used || s->exited || s->removed)
 			continue;
-		if (!job_owned(r->store, s->job.id, r->token)) {
+		if ((rc = job_owned(r->store, s->job.id, r->token)) ==
+		    JOB_ENOJOB) {
 			s->removed = 1;
 			signal_slot(r, s, SIGTERM);
-		}
+		} else if (rc != 0 && !said++)
+			runner_emit_error(r, rc);	/* it runs on */
 	}
 }

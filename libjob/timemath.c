@@ -1,5 +1,6 @@
 /*
- * timemath.c: a duration added to a time, never wrapped.
+ * timemath.c: the time now, and a duration added to a time, never
+ * wrapped.
  *
  * job_time_t is int64_t nanoseconds, so times end in 1677 and 2262.  A
  * sum that a user asks for (now plus --in, --at plus --every) is refused
@@ -8,7 +9,19 @@
  * grace) is clamped to the end it passes: job_time_add_sat().  Past the
  * end of time means never, so that "never early" holds for any input.
  */
+#include <time.h>
+
 #include "job.h"
+
+job_time_t
+job_now(void)
+{
+	struct timespec ts;
+
+	/* CLOCK_REALTIME cannot fail with a valid pointer. */
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (job_time_t)ts.tv_sec * JOB_NSEC + ts.tv_nsec;
+}
 
 int
 job_time_add(job_time_t t, job_time_t d, job_time_t *sum)

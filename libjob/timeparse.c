@@ -22,16 +22,6 @@ struct fields {
 	int has_sec;
 };
 
-job_time_t
-job_now(void)
-{
-	struct timespec ts;
-
-	/* CLOCK_REALTIME cannot fail with a valid pointer. */
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	return (job_time_t)ts.tv_sec * JOB_NSEC + ts.tv_nsec;
-}
-
 static int
 is_digit(char c)
 {

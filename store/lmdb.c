@@ -333,7 +333,7 @@ static void
 wait_key(unsigned char *k, const struct store_index *ix)
 {
 	put_i64(k, ix->run_at);
-	put_u64(k + 8, ix->id);
+	put_u64(k + WAIT_ID, ix->id);
 }
 
 /* Writes the suffix of a ready key: ~priority, run_at, id. */
@@ -342,10 +342,10 @@ lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
     uint64_t id)
 {
 	put_i64(k, priority);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < READY_RUN_AT; i++)
 		k[i] = (unsigned char)~k[i];
-	put_i64(k + 8, run_at);
-	put_u64(k + 16, id);
+	put_i64(k + READY_RUN_AT, run_at);
+	put_u64(k + READY_ID, id);
 }
 
 /* Builds a ready key in k (QUEUE_MAX + 1 + READY_SUFFIX bytes). */
@@ -366,8 +366,8 @@ static void
 finished_key(unsigned char *k, const struct store_index *ix)
 {
 	k[0] = (unsigned char)ix->state;
-	put_i64(k + 1, ix->finished_at);
-	put_u64(k + 9, ix->id);
+	put_i64(k + FINISHED_AT, ix->finished_at);
+	put_u64(k + FINISHED_ID, ix->id);
 }
 
 /* Adds the pending entry: ready if due now, else waiting. */
@@ -375,7 +375,7 @@ int
 lmdb_add_pending(struct store_txn *t, const struct store_index *ix)
 {
 	unsigned char k[QUEUE_MAX + 1 + READY_SUFFIX];
-	unsigned char v[8 + QUEUE_MAX];
+	unsigned char v[WAIT_QUEUE + QUEUE_MAX];
 	size_t qn;
 
 	if (ix->run_at <= t->now)
@@ -386,8 +386,9 @@ lmdb_add_pending(struct store_txn *t, const struct store_index *ix)
 	if (qn > QUEUE_MAX)
 		qn = QUEUE_MAX;
 	put_i64(v, ix->priority);
-	memcpy(v + 8, ix->queue, qn);
-	return lmdb_put(t, DB_WAITING, val(k, WAIT_KEY), val(v, 8 + qn));
+	memcpy(v + WAIT_QUEUE, ix->queue, qn);
+	return lmdb_put(t, DB_WAITING, val(k, WAIT_KEY),
+	    val(v, WAIT_QUEUE + qn));
 }
 
 static int
@@ -405,7 +406,7 @@ del_pending(struct store_txn *t, const struct store_index *ix)
 static int
 add_state(struct store_txn *t, const struct store_index *ix)
 {
-	unsigned char k[17], o[8];
+	unsigned char k[FINISHED_KEY], o[ID_KEY];
 
 	switch (ix->state) {
 	case JOB_PENDING:
@@ -413,27 +414,28 @@ add_state(struct store_txn *t, const struct store_index *ix)
 	case JOB_RUNNING:
 		put_u64(k, ix->id);
 		put_u64(o, ix->owner);
-		return lmdb_put(t, DB_RUNNING, val(k, 8), val(o, 8));
+		return lmdb_put(t, DB_RUNNING, val(k, ID_KEY), val(o, ID_KEY));
 	default:
 		finished_key(k, ix);
-		return lmdb_put(t, DB_FINISHED, val(k, 17), val("", 0));
+		return lmdb_put(t, DB_FINISHED, val(k, FINISHED_KEY),
+		    val("", 0));
 	}
 }
 
 static int
 del_state(struct store_txn *t, const struct store_index *ix)
 {
-	unsigned char k[17];
+	unsigned char k[FINISHED_KEY];
 
 	switch (ix->state) {
 	case JOB_PENDING:
 		return del_pending(t, ix);
 	case JOB_RUNNING:
 		put_u64(k, ix->id);
-		return db_del(t, DB_RUNNING, val(k, 8));
+		return db_del(t, DB_RUNNING, val(k, ID_KEY));
 	default:
 		finished_key(k, ix);
-		return db_del(t, DB_FINISHED, val(k, 17));
+		return db_del(t, DB_FINISHED, val(k, FINISHED_KEY));
 	}
 }
 
@@ -466,7 +468,7 @@ static int
 move_unique(struct store_txn *t, int db, const char *was, const char *s,
     uint64_t id)
 {
-	unsigned char k[8], hash[1 + SHA256_LEN];
+	unsigned char k[ID_KEY], hash[1 + SHA256_LEN];
 	int rc;
 
 	if (same_str(was, s))
@@ -476,7 +478,7 @@ move_unique(struct store_txn *t, int db, const char *was, const char *s,
 	if (s == NULL || *s == 0)
 		return 0;
 	put_u64(k, id);
-	return lmdb_put(t, db, unique_key(s, hash), val(k, 8));
+	return lmdb_put(t, db, unique_key(s, hash), val(k, ID_KEY));
 }
 
 /* Records ------------------------------------------------------------------- */
@@ -484,12 +486,12 @@ move_unique(struct store_txn *t, int db, const char *was, const char *s,
 int
 store_get(struct store_txn *t, uint64_t id, const void **rec, size_t *len)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 	MDB_val v;
 	int rc;
 
 	put_u64(k, id);
-	if ((rc = db_get(t, DB_JOBS, val(k, 8), &v)) != 0)
+	if ((rc = db_get(t, DB_JOBS, val(k, ID_KEY), &v)) != 0)
 		return rc;
 	*rec = v.mv_data;
 	*len = v.mv_size;
@@ -523,7 +525,7 @@ int
 store_put(struct store_txn *t, const struct store_index *old,
     const struct store_index *ix, const void *rec, size_t len)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 	int rc;
 
 	if (strlen(ix->queue) > QUEUE_MAX)
@@ -531,13 +533,13 @@ store_put(struct store_txn *t, const struct store_index *old,
 	if ((rc = move_indexes(t, old, ix)) != 0)
 		return rc;
 	put_u64(k, ix->id);
-	return lmdb_put(t, DB_JOBS, val(k, 8), val(rec, len));
+	return lmdb_put(t, DB_JOBS, val(k, ID_KEY), val(rec, len));
 }
 
 int
 store_del(struct store_txn *t, const struct store_index *ix)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 	int rc;
 
 	if ((rc = del_state(t, ix)) != 0)
@@ -551,8 +553,8 @@ store_del(struct store_txn *t, const struct store_index *ix)
 	if ((rc = store_payload_del(t, ix->id)) != 0)
 		return rc;
 	put_u64(k, ix->id);
-	return map_err(mdb_del(t->txn, t->st->dbi[DB_JOBS], &(MDB_val){ 8, k },
-	    NULL));
+	return map_err(mdb_del(t->txn, t->st->dbi[DB_JOBS],
+	    &(MDB_val){ ID_KEY, k }, NULL));
 }
 
 /* Payloads ------------------------------------------------------------------ */
@@ -566,24 +568,24 @@ int
 store_payload_put(struct store_txn *t, uint64_t id, const void *p,
     size_t len)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 
 	put_u64(k, id);
-	return lmdb_put(t, DB_PAYLOADS, val(k, 8), val(p, len));
+	return lmdb_put(t, DB_PAYLOADS, val(k, ID_KEY), val(p, len));
 }
 
 int
 store_payload_get(struct store_txn *t, uint64_t id, const void **p,
     size_t *len)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 	MDB_val v;
 	int rc;
 
 	if (t->st->missing & (1u << DB_PAYLOADS))
 		return JOB_ENOJOB;	/* a store from before payloads apart */
 	put_u64(k, id);
-	if ((rc = db_get(t, DB_PAYLOADS, val(k, 8), &v)) != 0)
+	if ((rc = db_get(t, DB_PAYLOADS, val(k, ID_KEY), &v)) != 0)
 		return rc;
 	*p = v.mv_data;
 	*len = v.mv_size;
@@ -593,10 +595,10 @@ store_payload_get(struct store_txn *t, uint64_t id, const void **p,
 int
 store_payload_del(struct store_txn *t, uint64_t id)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 
 	put_u64(k, id);
-	return db_del(t, DB_PAYLOADS, val(k, 8));
+	return db_del(t, DB_PAYLOADS, val(k, ID_KEY));
 }
 
 static int
@@ -610,7 +612,7 @@ find_unique(struct store_txn *t, int db, const char *s, uint64_t *id)
 		return JOB_ENOJOB;
 	if ((rc = db_get(t, db, unique_key(s, hash), &v)) != 0)
 		return rc;
-	if (v.mv_size != 8)
+	if (v.mv_size != ID_KEY)
 		return JOB_ECORRUPT;
 	*id = get_u64(v.mv_data);
 	return 0;

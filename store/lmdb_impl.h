@@ -174,9 +174,27 @@ db_get(struct store_txn *t, int db, MDB_val k, MDB_val *v)
 	return map_err(mdb_get(t->txn, t->st->dbi[db], &k, v));
 }
 
-/* Shared key layouts (lmdb.c). */
-#define WAIT_KEY 16
-#define READY_SUFFIX 24
+/*
+ * Key layouts, offsets and sizes in bytes.  Integers are big-endian
+ * (put_u64, put_i64), so that the order of the bytes is the order of
+ * the numbers, and each index walks in the order it serves.
+ *
+ *   jobs, payloads, running:  id                     (-> owner: running)
+ *   waiting:   run_at id                             -> priority queue
+ *   ready:     queue NUL, then ~priority run_at id   -> nothing
+ *   finished:  state finished_at id                  -> nothing
+ *   keys, names: the string (or NUL and its SHA-256) -> id
+ */
+#define ID_KEY 8		/* a key, or value, that is one id */
+#define WAIT_KEY 16		/* run_at, id */
+#define WAIT_ID 8
+#define WAIT_QUEUE 8		/* in its value, after the priority */
+#define READY_SUFFIX 24		/* after the queue and its NUL */
+#define READY_RUN_AT 8		/* after ~priority: higher sorts first */
+#define READY_ID 16
+#define FINISHED_KEY 17		/* state, finished_at, id */
+#define FINISHED_AT 1
+#define FINISHED_ID 9
 
 void lmdb_ready_suffix(unsigned char *k, int64_t priority, job_time_t run_at,
     uint64_t id);

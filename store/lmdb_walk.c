@@ -21,17 +21,17 @@ promote(struct store_txn *t, MDB_val *k, MDB_val *v)
 	struct store_index ix = { 0 };
 	size_t qn;
 
-	if (k->mv_size != WAIT_KEY || v->mv_size < 8 ||
-	    v->mv_size > 8 + QUEUE_MAX)
+	if (k->mv_size != WAIT_KEY || v->mv_size < WAIT_QUEUE ||
+	    v->mv_size > WAIT_QUEUE + QUEUE_MAX)
 		return JOB_ECORRUPT;
-	qn = v->mv_size - 8;
-	memcpy(queue, (char *)v->mv_data + 8, qn);
+	qn = v->mv_size - WAIT_QUEUE;
+	memcpy(queue, (char *)v->mv_data + WAIT_QUEUE, qn);
 	queue[qn] = 0;
 	ix.queue = queue;
 	ix.state = JOB_PENDING;
 	ix.priority = get_i64(v->mv_data);
 	ix.run_at = get_i64(k->mv_data);
-	ix.id = get_u64((unsigned char *)k->mv_data + 8);
+	ix.id = get_u64((unsigned char *)k->mv_data + WAIT_ID);
 	return lmdb_add_pending(t, &ix);
 }
 
@@ -154,7 +154,7 @@ store_next_due(struct store_txn *t, const char *const *queues, uint64_t *id)
 		return rc;
 	if (!found)
 		return JOB_ENOJOB;
-	*id = get_u64(best + 16);
+	*id = get_u64(best + READY_ID);
 	return 0;
 }
 
@@ -182,15 +182,16 @@ in_queues(const MDB_val *v, const char *const *queues)
 	if (queues == NULL)
 		return 1;
 	for (const char *const *q = queues; *q; q++)
-		if (v->mv_size == 8 + strlen(*q) &&
-		    memcmp((char *)v->mv_data + 8, *q, strlen(*q)) == 0)
+		if (v->mv_size == WAIT_QUEUE + strlen(*q) &&
+		    memcmp((char *)v->mv_data + WAIT_QUEUE, *q,
+		    strlen(*q)) == 0)
 			return 1;
 	return 0;
 }
 
 /*
- * The first waiting entry of queues due by `until`, in run_at order:
- * returns 1 and sets *id, or 0.  It walks only entries due by then.
+ * The first waiting entry of queues due by `until`, in run_at order: 0
+ * and *id, JOB_ENOJOB, or an error.  It walks only entries due by then.
  */
 static int
 waiting_first(struct store_txn *t, const char *const *queues,
@@ -198,28 +199,34 @@ waiting_first(struct store_txn *t, const char *const *queues,
 {
 	MDB_cursor *c;
 	MDB_val k, v;
-	int rc, hit = 0;
+	int rc;
 
-	if (cursor_open(t, DB_WAITING, &c) != 0)
-		return 0;
+	if ((rc = cursor_open(t, DB_WAITING, &c)) != 0)
+		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != WAIT_KEY || get_i64(k.mv_data) > until)
+		if (k.mv_size != WAIT_KEY) {
+			rc = JOB_ECORRUPT;
 			break;
-		if ((hit = in_queues(&v, queues)) != 0) {
-			*id = get_u64((unsigned char *)k.mv_data + 8);
+		}
+		if (get_i64(k.mv_data) > until) {
+			rc = MDB_NOTFOUND;
+			break;
+		}
+		if (in_queues(&v, queues)) {
+			*id = get_u64((unsigned char *)k.mv_data + WAIT_ID);
 			break;
 		}
 	}
 	mdb_cursor_close(c);
-	return hit;
+	return map_err(rc);
 }
 
 int
 store_next_soon(struct store_txn *t, const char *const *queues,
     job_time_t until, uint64_t *id)
 {
-	return waiting_first(t, queues, until, id) ? 0 : JOB_ENOJOB;
+	return waiting_first(t, queues, until, id);
 }
 
 int
@@ -227,10 +234,10 @@ store_any_due(struct store_txn *t, const char *const *queues)
 {
 	unsigned char best[READY_SUFFIX];
 	uint64_t id;
-	int found;
+	int rc, found;
 
-	if (best_ready(t, queues, best, &found) == 0 && found)
-		return 1;
+	if ((rc = best_ready(t, queues, best, &found)) != 0 || found)
+		return rc;
 	return waiting_first(t, queues, t->now, &id);
 }
 
@@ -239,7 +246,7 @@ store_each(struct store_txn *t, uint64_t from,
     int (*fn)(uint64_t id, const void *rec, size_t len, void *arg),
     void *arg)
 {
-	unsigned char start[8];
+	unsigned char start[ID_KEY];
 	MDB_cursor *c;
 	MDB_val k, v;
 	int rc;
@@ -247,10 +254,10 @@ store_each(struct store_txn *t, uint64_t from,
 	if ((rc = cursor_open(t, DB_JOBS, &c)) != 0)
 		return rc;
 	put_u64(start, from);
-	k = val(start, 8);
+	k = val(start, ID_KEY);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 8) {
+		if (k.mv_size != ID_KEY) {
 			rc = JOB_ECORRUPT;
 			break;
 		}
@@ -278,10 +285,10 @@ store_each_finished(struct store_txn *t, int state, job_time_t before,
 	    rc = mdb_cursor_get(c, &k, NULL, MDB_NEXT)) {
 		const unsigned char *p = k.mv_data;
 
-		if (k.mv_size != 17 || p[0] != state ||
-		    get_i64(p + 1) >= before)
+		if (k.mv_size != FINISHED_KEY || p[0] != state ||
+		    get_i64(p + FINISHED_AT) >= before)
 			break;
-		if ((rc = fn(get_u64(p + 9), arg)) != 0)
+		if ((rc = fn(get_u64(p + FINISHED_ID), arg)) != 0)
 			break;
 	}
 	mdb_cursor_close(c);
@@ -300,11 +307,11 @@ store_oldest_finished(struct store_txn *t, int state, job_time_t *when)
 		return rc;
 	k = val(start, 1);
 	rc = mdb_cursor_get(c, &k, NULL, MDB_SET_RANGE);
-	if (rc == 0 && (k.mv_size != 17 ||
+	if (rc == 0 && (k.mv_size != FINISHED_KEY ||
 	    ((unsigned char *)k.mv_data)[0] != state))
 		rc = MDB_NOTFOUND;
 	if (rc == 0)
-		*when = get_i64((unsigned char *)k.mv_data + 1);
+		*when = get_i64((unsigned char *)k.mv_data + FINISHED_AT);
 	mdb_cursor_close(c);
 	return map_err(rc);
 }
@@ -321,7 +328,7 @@ store_each_running(struct store_txn *t,
 		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 8 || v.mv_size != 8) {
+		if (k.mv_size != ID_KEY || v.mv_size != ID_KEY) {
 			rc = JOB_ECORRUPT;
 			break;
 		}
@@ -352,9 +359,9 @@ drop_id(struct store_txn *t, int db, uint64_t id, int at, int in_value,
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		MDB_val *x = in_value ? &v : &k;
-		size_t off = at < 0 ? x->mv_size - 8 : (size_t)at;
+		size_t off = at < 0 ? x->mv_size - ID_KEY : (size_t)at;
 
-		if (x->mv_size < 8 || x->mv_size < off + 8 ||
+		if (x->mv_size < ID_KEY || x->mv_size < off + ID_KEY ||
 		    get_u64((unsigned char *)x->mv_data + off) != id)
 			continue;
 		*hit = 1 + ((unsigned char *)k.mv_data)[0];
@@ -372,7 +379,7 @@ store_quarantine(struct store_txn *t, uint64_t id)
 	int rc, ready, waiting;
 
 	if ((rc = drop_id(t, DB_READY, id, -1, 0, &ready)) != 0 ||
-	    (rc = drop_id(t, DB_WAITING, id, 8, 0, &waiting)) != 0)
+	    (rc = drop_id(t, DB_WAITING, id, WAIT_ID, 0, &waiting)) != 0)
 		return rc;
 	return ready || waiting ? lmdb_count_add(t, JOB_PENDING, -1) : 0;
 }
@@ -380,7 +387,7 @@ store_quarantine(struct store_txn *t, uint64_t id)
 int
 store_purge(struct store_txn *t, uint64_t id)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 	int rc, hit;
 
 	if ((rc = store_quarantine(t, id)) != 0)
@@ -389,7 +396,7 @@ store_purge(struct store_txn *t, uint64_t id)
 		return rc;
 	if (hit && (rc = lmdb_count_add(t, JOB_RUNNING, -1)) != 0)
 		return rc;
-	if ((rc = drop_id(t, DB_FINISHED, id, 9, 0, &hit)) != 0)
+	if ((rc = drop_id(t, DB_FINISHED, id, FINISHED_ID, 0, &hit)) != 0)
 		return rc;
 	if (hit && (rc = lmdb_count_add(t, hit - 1, -1)) != 0)
 		return rc;
@@ -398,7 +405,7 @@ store_purge(struct store_txn *t, uint64_t id)
 	    (rc = store_payload_del(t, id)) != 0)
 		return rc;
 	put_u64(k, id);
-	return db_del(t, DB_JOBS, val(k, 8));
+	return db_del(t, DB_JOBS, val(k, ID_KEY));
 }
 
 /* Repair ------------------------------------------------------------------ */
@@ -447,16 +454,17 @@ entry_id(int db, const MDB_val *k, const MDB_val *v)
 
 	switch (db) {
 	case DB_READY:
-		return k->mv_size > READY_SUFFIX ? get_u64(p + k->mv_size - 8) :
-		    0;
+		return k->mv_size > READY_SUFFIX ?
+		    get_u64(p + k->mv_size - READY_SUFFIX + READY_ID) : 0;
 	case DB_WAITING:
-		return k->mv_size == WAIT_KEY ? get_u64(p + 8) : 0;
+		return k->mv_size == WAIT_KEY ? get_u64(p + WAIT_ID) : 0;
 	case DB_RUNNING:
-		return k->mv_size == 8 ? get_u64(p) : 0;
+		return k->mv_size == ID_KEY ? get_u64(p) : 0;
 	case DB_FINISHED:
-		return k->mv_size == 17 ? get_u64(p + 9) : 0;
+		return k->mv_size == FINISHED_KEY ?
+		    get_u64(p + FINISHED_ID) : 0;
 	default:
-		return v->mv_size == 8 ? get_u64(v->mv_data) : 0;
+		return v->mv_size == ID_KEY ? get_u64(v->mv_data) : 0;
 	}
 }
 
@@ -486,11 +494,11 @@ idset_add(struct idset *s, uint64_t id)
 static int
 has_record(struct store_txn *t, uint64_t id)
 {
-	unsigned char k[8];
+	unsigned char k[ID_KEY];
 	MDB_val v;
 
 	put_u64(k, id);
-	return db_get(t, DB_JOBS, val(k, 8), &v) != JOB_ENOJOB;
+	return db_get(t, DB_JOBS, val(k, ID_KEY), &v) != JOB_ENOJOB;
 }
 
 /* Adds to s the ids that entries of db name without a record. */
@@ -532,7 +540,7 @@ recount(struct store_txn *t)
 	    rc = mdb_cursor_get(c, &k, NULL, MDB_NEXT)) {
 		unsigned state = ((unsigned char *)k.mv_data)[0];
 
-		if (k.mv_size == 17 && (state == JOB_DONE ||
+		if (k.mv_size == FINISHED_KEY && (state == JOB_DONE ||
 		    state == JOB_FAILED))
 			counts[state]++;
 	}

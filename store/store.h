@@ -152,18 +152,21 @@ int store_repair(struct store_txn *txn, int (*fn)(uint64_t id, void *arg),
 
 /*
  * Sets *when to the earliest run_at of pending jobs not yet due.
- * Returns 0 or JOB_ENOJOB.
+ * Returns 0, JOB_ENOJOB, or an error.
  */
 int store_next_time(struct store_txn *txn, job_time_t *when);
 
 /*
  * Finds the waiting (not yet due) job of queues that comes due first, if
- * it does by `until`.  Returns 0 or JOB_ENOJOB.
+ * it does by `until`.  Returns 0, JOB_ENOJOB, or an error.
  */
 int store_next_soon(struct store_txn *txn, const char *const *queues,
     job_time_t until, uint64_t *id);
 
-/* Reports whether any job is due now in queues (read transactions too). */
+/*
+ * Is a job of queues due now (read transactions too)?  Returns 0 if one
+ * is, JOB_ENOJOB if none, or an error.
+ */
 int store_any_due(struct store_txn *txn, const char *const *queues);
 
 /*

@@ -46,14 +46,19 @@ handler() {
 }
 
 # poll SECONDS COMMAND...: runs COMMAND until it succeeds or SECONDS
-# pass; fails (showing COMMAND) on timeout.  Never a bare sleep.
+# pass; never a bare sleep.  On timeout it fails and says, once, what
+# the last try saw: COMMAND, the SEEN that is_state, is_count and the
+# like set, and COMMAND's own output (kept aside while it polls).
 poll() {
-	local limit=$1
+	local limit=$1 out="$BATS_TEST_TMPDIR/poll.out"
 	shift
 	local deadline=$(($(date +%s%N) + limit * 1000000000))
-	until "$@"; do
+	SEEN=
+	until "$@" >"$out" 2>&1; do
 		if [ "$(date +%s%N)" -gt "$deadline" ]; then
 			echo "poll: timed out after ${limit}s: $*" >&2
+			[ -z "$SEEN" ] || echo "poll: last seen: $SEEN" >&2
+			[ ! -s "$out" ] || sed 's/^/poll: /' "$out" >&2
 			return 1
 		fi
 		sleep 0.01
@@ -89,9 +94,12 @@ field() {
 	job-list "$1" | sed -n "s/^$2: //p"
 }
 
-# is_state ID STATE: for poll.
+# is_state ID STATE: for poll; SEEN says the state it found.
 is_state() {
-	[ "$(state "$1")" = "$2" ]
+	local s
+	s=$(state "$1")
+	SEEN="job $1 is '$s'"
+	[ "$s" = "$2" ]
 }
 
 # --- helpers shared by several Bats files ----------------------------------
@@ -193,9 +201,28 @@ counts() {
 	printf 'pending %s\nrunning %s\ndone %s\nfailed %s\n' "$@"
 }
 
-# is_count P R D F: job-list -c shows those counts (for poll too).
+# is_count P R D F: job-list -c shows those counts (for poll too; SEEN
+# says the counts it found).
 is_count() {
-	[ "$(job-list -c)" = "$(counts "$@")" ]
+	local c
+	c=$(job-list -c)
+	SEEN="counts $(printf '%s' "$c" | tr '\n' ' ')"
+	[ "$c" = "$(counts "$@")" ]
+}
+
+# logs_are ID...: the store holds the output logs of exactly those jobs.
+logs_are() {
+	local want got
+	want=$(printf '%s\n' "$@" | sort -n | paste -sd ' ' -)
+	got=$(ls "$JOB_DB/logs" | sort -n | paste -sd ' ' -)
+	[ "$got" = "$want" ] || { echo "logs of '$got', want '$want'"; return 1; }
+}
+
+# run_empty: no executor's file is left in the store's run directory.
+run_empty() {
+	local left
+	left=$(ls -A "$JOB_DB/run")
+	[ -z "$left" ] || { echo "run/ still holds: $left"; return 1; }
 }
 
 # once ARGS...: job-run --once ARGS, its stderr appended to $TMP/run.log.

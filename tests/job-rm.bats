@@ -99,11 +99,48 @@ rm_older_than_1s_done() {
 	job-add ok >/dev/null
 	job-run --once 2>/dev/null
 	[ "$(job-list -l 1 | tail -n 1)" = hello ]
+	logs_are 1
 	run job-rm 1
 	[ "$status" -eq 0 ]
+	logs_are
 	run --separate-stderr job-list -l 1
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
+}
+
+@test "each way of removing jobs takes their logs with them, and only theirs" {
+	handler ok 'echo out'
+	handler bad 'echo err; exit 3'
+	job-add ok >/dev/null                            # 1: done
+	job-add bad >/dev/null                           # 2: failed
+	job-add -r 3 bad >/dev/null                      # 3: pending, to retry
+	job-recur --every 1h --name tick ok >/dev/null   # 4: ran, next in 1h
+	job-add ok >/dev/null                            # 5: done
+	job-add ok >/dev/null                            # 6: done
+	job-run --once 2>/dev/null
+	is_count 2 0 3 1
+	logs_are 1 2 3 4 5 6
+	job-rm 5
+	logs_are 1 2 3 4 6
+	job-rm --name tick
+	logs_are 1 2 3 6
+	[ "$(job-rm --state failed)" = 1 ]
+	logs_are 1 3 6
+	[ "$(job-rm --state pending)" = 1 ]
+	logs_are 1 6
+	[ "$(job-rm --state done --older-than 1h)" = 0 ]
+	logs_are 1 6
+	[ "$(job-rm --state done)" = 2 ]
+	logs_are
+	is_count 0 0 0 0
+}
+
+@test "job-rm -f of a running job takes its log with it" {
+	a_running_job
+	logs_are 1
+	job-rm -f 1
+	poll 10 pid_gone "$(cat "$TMP/pid")"
+	logs_are
 }
 
 @test "bad ids are a usage error and remove nothing" {

@@ -6,9 +6,12 @@ bats_require_minimum_version 1.5.0
 
 load helper
 
-# done_at_least N: for poll.
+# done_at_least N: for poll; SEEN says how many were done.
 done_at_least() {
-	[ "$(job-list -c | sed -n 's/^done //p')" -ge "$1" ]
+	local n
+	n=$(job-list -c | sed -n 's/^done //p')
+	SEEN="$n done"
+	[ "$n" -ge "$1" ]
 }
 
 # kill9 PID: SIGKILL a runner and reap it.
@@ -54,6 +57,10 @@ orphan() {
 	grep -qE ' event=lost (.* )?job=1( |$)' "$TMP/run.log"
 	run job-list -l 1
 	[ "${lines[-1]}" = "ran again" ]
+	# The dead executor's file went when it was found dead, the other's
+	# when it stops.
+	stop_runner
+	run_empty
 }
 
 @test "a lost job is pending again, due, with the loss recorded, while another executor serves the store" {
@@ -118,6 +125,31 @@ exit 5'
 	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2\n3')" ]
 }
 
+# order_handler: job 1's first attempt hangs (its pid in $TMP/pid1);
+# every other run appends its job's id to $TMP/order.
+order_handler() {
+	handler rec 'if [ "$JOB_ID" = 1 ] && [ "$JOB_ATTEMPT" = 1 ]; then
+	echo $$ >"$TMP/pid1"; exec sleep 30
+fi
+echo "$JOB_ID" >>"$TMP/order"'
+}
+
+@test "a lost job keeps its place: it runs before the jobs added after it came due" {
+	order_handler
+	job-add rec >/dev/null
+	start_runner
+	poll 5 is_state 1 running
+	orphan
+	local run_at
+	run_at=$(jf 1 run_at)
+	kill9 "$RUNNER_PID"
+	seq 3 | job-add --each rec >/dev/null
+	once
+	[ "$(paste -sd ' ' "$TMP/order")" = "1 2 3 4" ]
+	[ "$(jf 1 attempts)" = 2 ]
+	[ "$(jf 1 run_at)" = "$run_at" ]
+}
+
 @test "a job lost 5 times in a row is failed" {
 	# The handler kills its executor every time.
 	handler killer 'echo "$JOB_ATTEMPT" >>"$TMP/attempts"; kill -9 "$PPID"'
@@ -174,11 +206,40 @@ esac'
 	[ "$(tr '\n' ' ' <"$TMP/attempts")" = "1 2 3 4 5 6 7 8 9 10 " ]
 }
 
+# ended: how many jobs are done or failed.
+ended() {
+	job-list -c | awk '$1 == "done" || $1 == "failed" { n += $2 } END { print n }'
+}
+
+# ended_more_than N: for poll; more than N jobs are done or failed.
+ended_more_than() {
+	local n
+	n=$(ended)
+	SEEN="$n ended"
+	[ "$n" -gt "$1" ]
+}
+
+# until_ended N: waits until N jobs are done or failed, for as long as
+# jobs keep ending; fails only when none ends for 30 s (a stall, not a
+# slow machine), showing the jobs left and the executors' last lines.
+until_ended() {
+	local n=0
+	while [ "$n" -lt "$1" ]; do
+		poll 30 ended_more_than "$n" || {
+			echo "no job ended in 30 s; left:"
+			job-list
+			tail -20 "$TMP/run.log"
+			return 1
+		} >&2
+		n=$(ended)
+	done
+}
+
 @test "two executors and four enqueuers: each of 300 jobs is done exactly once" {
 	handler rec 'echo "$JOB_ID" >>"$TMP/ran"'
 	start_runner -j 2
 	start_runner -j 2
-	local pids=() i
+	local pids=() i pid
 	for i in 1 2 3 4; do
 		(for n in $(seq 75); do job-add rec "$i" "$n" || exit 1; done >"$TMP/ids.$i") &
 		pids+=($!)
@@ -187,11 +248,19 @@ esac'
 		wait "$i"
 	done
 	[ "$(cat "$TMP"/ids.* | sort -u | wc -l)" -eq 300 ]
-	poll 60 is_count 0 0 300 0
+	until_ended 300
+	is_count 0 0 300 0 || { job-list -s failed; false; }
 	[ "$(wc -l <"$TMP/ran")" -eq 300 ]
 	[ "$(sort -n "$TMP/ran" | uniq -d)" = "" ]
 	[ "$(sort -n "$TMP/ran")" = "$(cat "$TMP"/ids.* | sort -n)" ]
 	[ "$(job-list --json -a | jq -r .attempts | sort -u)" = 1 ]
+	# An event line follows its outcome's commit: the log is whole
+	# once the executors have stopped, and they leave nothing in run/.
+	for pid in "${RUN_PIDS[@]}"; do
+		kill -TERM "$pid"
+		wait "$pid"
+	done
+	run_empty
 	# One whole line per event, even with two executors writing to one
 	# file: no line torn by the other's.
 	run grep -vE "^$TIME_RE event=[a-z]+( [a-z_]+=(\"[^\"]*\"|[^ \"]*))*\$" "$TMP/run.log"

@@ -39,6 +39,16 @@ observe() {
 	rm -f "$f"
 }
 
+# quiet PID: for poll; its CPU time and wake-ups stay put for 0.2 s.
+quiet() {
+	local t w
+	t=$(ticks "$1")
+	w=$(wakeups "$1")
+	observe 0.2
+	SEEN="ticks $t -> $(ticks "$1"), wake-ups $w -> $(wakeups "$1")"
+	[ "$(ticks "$1")" -eq "$t" ] && [ "$(wakeups "$1")" -eq "$w" ]
+}
+
 # event_line EVENT JOB: the one event line for that job (fails unless
 # exactly one).
 event_line() {
@@ -589,7 +599,9 @@ rm "$TMP/running/$JOB_ID"'
 	job-schedule --in 1h ok
 	start_runner
 	poll 5 is_state 1 done
-	# Let it settle back into its wait: its CPU time stops moving.
+	# Let it settle back into its wait (the event writer, the prune
+	# plan): its CPU time and wake-up count stop moving.
+	poll 5 quiet "$RUNNER_PID"
 	local t w
 	t=$(ticks "$RUNNER_PID")
 	w=$(wakeups "$RUNNER_PID")
@@ -663,6 +675,25 @@ echo second'
 	[ "$(jf 1 last_exit)" = 0 ]
 	[ "$(jf 2 state)" = done ]
 	[ "$(cat "$TMP/attempts")" = "$(printf '1\n2')" ]
+}
+
+@test "an interrupted job keeps its place: after a restart it runs before the jobs added while it ran" {
+	handler rec 'if [ "$JOB_ID" = 1 ] && [ "$JOB_ATTEMPT" = 1 ]; then
+	echo $$ >"$TMP/pid"; exec sleep 60
+fi
+echo "$JOB_ID" >>"$TMP/order"'
+	job-add rec >/dev/null
+	start_runner
+	poll 5 sleeping "$TMP/pid"
+	local run_at
+	run_at=$(jf 1 run_at)
+	seq 3 | job-add --each rec >/dev/null
+	stop_with TERM
+	[ "$STOP_STATUS" -eq 0 ]
+	[ "$(jf 1 state)" = pending ]
+	[ "$(jf 1 run_at)" = "$run_at" ]
+	once
+	[ "$(paste -sd ' ' "$TMP/order")" = "1 2 3 4" ]
 }
 
 @test "SIGINT with a running job: same as SIGTERM" {
@@ -924,10 +955,13 @@ chatty() {
 	RUN_PIDS+=("$RUNNER_PID")
 	job-add burst >/dev/null
 	poll 30 is_state 1 done
-	# The reader catches up; the next line comes after the count.
+	# The reader catches up; the next line comes after the count.  Job
+	# 2 waits until the buffer has room again (more than the 1 MiB it
+	# holds has been read), else its lines would be dropped as well.
 	cat <&"$fd" >"$TMP/read.log" &
 	EXTRA_PIDS+=("$!")
 	exec {fd}>&-
+	poll 10 sh -c '[ "$(stat -c %s "$1")" -gt 1048576 ]' _ "$TMP/read.log"
 	job-add ok >/dev/null
 	poll 10 grep -q " event=done job=2 " "$TMP/read.log"
 	grep -qE "^$TIME_RE event=dropped count=[1-9][0-9]*\$" "$TMP/read.log"
@@ -961,6 +995,7 @@ finished_before() {
 	once
 	once --keep 1h
 	is_count 0 0 1 1
+	logs_are 1 2
 	run once --keep 1s
 	[ "$status" -eq 0 ]
 	is_count 0 0 0 1
@@ -968,6 +1003,9 @@ finished_before() {
 	[ "$status" -eq 1 ]
 	[ "$(state 2)" = failed ]
 	grep -qE "^$TIME_RE event=prune( |$)" "$TMP/run.log"
+	# The pruned job's log went with it.
+	logs_are 2
+	run_empty
 }
 
 @test "--keep: a daemon prunes old done jobs" {
@@ -975,8 +1013,12 @@ finished_before() {
 	job-add ok
 	once
 	poll 5 finished_before 1 1
+	logs_are 1
 	start_runner --keep 1s
 	poll 5 is_count 0 0 0 0
+	logs_are
+	stop_runner
+	run_empty
 }
 
 @test "a script without #! is run by /bin/sh, as execvp does, its args still passed as given" {
@@ -1027,6 +1069,83 @@ finished_before() {
 	run --separate-stderr job-run --once -d "$TMP/fresh" -H "$TMP/nonexistent"
 	cannot job-run
 	[ ! -e "$TMP/fresh" ]
+}
+
+# error_times: the times of job-run's event=error lines, in ns.
+error_times() {
+	grep ' event=error ' "$TMP/run.log" | sed 's/ .*//' |
+	    while read -r t; do date -d "$t" +%s%N; done
+}
+
+# errors_at_least N: for poll.
+errors_at_least() {
+	local n
+	n=$(grep -c ' event=error ' "$TMP/run.log" || true)
+	SEEN="$n error lines"
+	[ "$n" -ge "$1" ]
+}
+
+@test "a store the executor cannot ask what is due: error lines, retried 1 s then 2 s apart, never a silent sleep" {
+	handler ok 'exit 0'
+	job-schedule --in 1h ok >/dev/null
+	"$TOP/build/tests/corrupt" -w "$JOB_DB"
+	start_runner
+	poll 10 errors_at_least 3
+	local t
+	t=($(error_times))
+	[ $(( (t[1] - t[0]) / 1000000 )) -ge 900 ]
+	[ $(( (t[2] - t[1]) / 1000000 )) -ge 1900 ]
+	run grep -vc ' event=error error="corrupt record or store"$' "$TMP/run.log"
+	[ "$output" = 0 ]
+	# --once does not take it for "nothing due": it gives up, exit 1.
+	stop_runner
+	: >"$TMP/run.log"
+	run --separate-stderr timeout 30 job-run --once
+	[ "$status" -eq 1 ]
+	[ "$(grep -c ' event=error ' <<<"$stderr")" -eq 5 ]
+	[ "${stderr_lines[-1]}" = "job-run: corrupt record or store" ]
+}
+
+@test "store errors, then nothing left to do: job-run sleeps again, no busy retrying" {
+	handler ok 'exit 0'
+	head -c 300000 /dev/zero >"$TMP/big"
+	job-add -i "$TMP/big" ok >/dev/null
+	local kb=$(( $(stat -c %s "$JOB_DB/data.mdb") / 1024 ))
+	# Its claims fail: the store's file cannot grow past its size.
+	bash -c 'trap "" XFSZ; ulimit -f "$1"; exec job-run' _ "$kb" 2>>"$TMP/run.log" &
+	RUNNER_PID=$!
+	RUN_PIDS+=("$RUNNER_PID")
+	poll 10 errors_at_least 1
+	job-rm 1
+	# The retry, a second after the error, finds nothing due.
+	local t
+	t=$(ticks "$RUNNER_PID")
+	observe 3
+	[ $(( $(ticks "$RUNNER_PID") - t )) -le 20 ]
+	poll 5 quiet "$RUNNER_PID"
+}
+
+# no_log_reader CMD...: runs CMD with its stderr a pipe whose reader is
+# gone, SIGPIPE at its default; sets status.
+no_log_reader() {
+	status=0
+	perl -e '$SIG{PIPE} = "DEFAULT";
+		pipe(my $r, my $w) or die "pipe: $!";
+		close $r;
+		open(STDERR, ">&", $w) or die "dup: $!";
+		close $w;
+		exec @ARGV or die "exec: $!"' "$@" || status=$?
+}
+
+@test "a log whose reader is gone: job-run ends with its own exit status, never killed by SIGPIPE" {
+	handler ok 'echo out'
+	seq 20 | job-add --each ok >/dev/null
+	no_log_reader job-run --once -v
+	[ "$status" -eq 0 ]
+	is_count 0 0 20 0
+	# Its last message, after job_run() returned, goes nowhere: exit 1.
+	no_log_reader job-run --once -H "$TMP/nonexistent"
+	[ "$status" -eq 1 ]
 }
 
 # error_lines: how many event=error lines job-run logged.

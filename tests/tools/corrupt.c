@@ -11,6 +11,8 @@
  *                           record still says it has
  *   corrupt -f DIR          makes DIR an LMDB environment of another
  *                           program (keys of its own, no job schema)
+ *   corrupt -w DIR          puts an entry of the wrong size first in the
+ *                           index of waiting jobs: every look at it fails
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,14 @@ payload_fn(struct store_txn *txn, void *arg)
 	return store_payload_del(txn, *(uint64_t *)arg);
 }
 
+static int
+waiting_fn(struct store_txn *txn, void *arg)
+{
+	(void)arg;
+	return map_err(mdb_put(txn->txn, txn->st->dbi[DB_WAITING],
+	    &(MDB_val){ 1, "" }, &(MDB_val){ 0, "" }, 0));
+}
+
 /* Another program's environment: a database of its own, keys in it. */
 static int
 foreign(const char *dir)
@@ -93,6 +103,11 @@ main(int argc, char **argv)
 			fprintf(stderr, "corrupt: %s\n", mdb_strerror(rc));
 		return rc ? 1 : 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "-w") == 0) {
+		fn = waiting_fn;
+		argv[1] = argv[2];
+		argv[2] = "0";
+	}
 	if (argc == 4 && (strcmp(argv[1], "-m") == 0 ||
 	    strcmp(argv[1], "-p") == 0)) {
 		fn = argv[1][1] == 'm' ? missing_fn : payload_fn;
@@ -101,7 +116,8 @@ main(int argc, char **argv)
 	}
 	if (argc != 3)
 		return fprintf(stderr,
-		    "usage: corrupt [-m | -p] dir id | corrupt -f dir\n"), 2;
+		    "usage: corrupt [-m | -p] dir id | corrupt -f | -w dir\n"),
+		    2;
 	id = strtoull(argv[2], NULL, 10);
 	if ((rc = job_store_open(&store, argv[1], 0)) == 0)
 		rc = store_write(store->st, fn, &id);

@@ -101,7 +101,7 @@ claim(job_store *s, struct job *claimed)
 		.events = ev, .texts = texts };
 
 	job_init(claimed);
-	if (job_txn_step(s, &p) != 0 || p.nclaimed != 1)
+	if (job_record_and_claim(s, &p) != 0 || p.nclaimed != 1)
 		return 0;
 	return claimed->id;
 }

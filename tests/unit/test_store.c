@@ -58,7 +58,7 @@ claim_ahead(job_store *s, const char *const *queues, job_time_t ahead,
 	uint64_t id = 0;
 
 	job_init(&claimed);
-	if (job_txn_step(s, &p) == 0 && p.nclaimed == 1) {
+	if (job_record_and_claim(s, &p) == 0 && p.nclaimed == 1) {
 		id = claimed.id;
 		*started = claimed.started_at;
 	}
@@ -188,7 +188,7 @@ interrupt(job_store *s, uint64_t id)
 		.events = ev, .texts = texts };
 
 	o.started = o.ended = job_now();
-	return job_txn_step(s, &p);
+	return job_record_and_claim(s, &p);
 }
 
 static void
@@ -248,6 +248,37 @@ test_ahead(void)
 	CHECK_STR(state_at(s, id, at, buf, sizeof buf), "pending at its time",
 	    "lost ahead: pending at its time, not at once");
 	CHECK_INT(claim(s, NULL), 0, "nothing due");
+	job_store_close(s);
+}
+
+/*
+ * A due job interrupted or lost keeps its place: due again at its own
+ * run_at, it comes before the jobs that came due after it.
+ */
+static void
+test_keep_place(void)
+{
+	job_store *s = fresh_store("test_store_place");
+	job_time_t now = job_now(), at = now - 10 * JOB_NSEC;
+	uint64_t a, b, c;
+	char buf[64];
+	int others;
+
+	a = add(s, "h", NULL, 0, at);
+	CHECK_INT(claim(s, NULL), a, "the first job is claimed");
+	b = add(s, "h", NULL, 0, now - 5 * JOB_NSEC);
+	c = add(s, "h", NULL, 0, now - JOB_NSEC);
+	CHECK_INT(interrupt(s, a), 0, "interrupted");
+	CHECK_STR(state_at(s, a, at, buf, sizeof buf), "pending at its time",
+	    "interrupted: pending at its own time");
+	CHECK_INT(claim(s, NULL), a, "and claimed first again");
+	CHECK_INT(job_recover(s, 9, &others, no_event, NULL), 0,
+	    "its executor (7) is dead: recovered");
+	CHECK_STR(state_at(s, a, at, buf, sizeof buf), "pending at its time",
+	    "lost: pending at its own time");
+	CHECK_INT(claim(s, NULL), a, "claimed before the later ones");
+	CHECK_INT(claim(s, NULL), b, "then the next");
+	CHECK_INT(claim(s, NULL), c, "then the last");
 	job_store_close(s);
 }
 
@@ -637,7 +668,7 @@ test_dangling_claim(void)
 	CHECK_INT(job_list(s, NULL, count_fn, NULL, &n), JOB_EREPAIR,
 	    "job_list says the store needs repair");
 	CHECK_INT(n, 2, "and still lists the jobs it holds");
-	CHECK_INT(job_txn_step(s, &p), 0, "the step commits");
+	CHECK_INT(job_record_and_claim(s, &p), 0, "the step commits");
 	CHECK_INT(p.nclaimed, 2, "the two jobs with records are claimed");
 	CHECK(p.nclaimed == 2 && claimed[0].id == a && claimed[1].id == c,
 	    "a and c");
@@ -749,10 +780,10 @@ test_dangling_finished(void)
 	o.id = a;
 	o.attempt = 1;
 	o.started = o.ended = now;
-	CHECK_INT(job_txn_step(s, &p), 0, "a failed");
+	CHECK_INT(job_record_and_claim(s, &p), 0, "a failed");
 	o.id = b;
 	o.exit_status = 0;
-	CHECK_INT(job_txn_step(s, &p), 0, "b done");
+	CHECK_INT(job_record_and_claim(s, &p), 0, "b done");
 	unrecord(s, a);
 	unrecord(s, b);
 	CHECK_INT(job_remove_finished(s, JOB_FAILED, now + 3600 * JOB_NSEC,
@@ -761,6 +792,38 @@ test_dangling_finished(void)
 	    &removed), 0, "pruning done jobs works");
 	CHECK_STR(counts_of(s, buf, sizeof buf), "0 0 0 0",
 	    "the counts are right");
+	job_store_close(s);
+}
+
+/* An entry of the wrong size, first in the index of waiting jobs. */
+static int
+bad_waiting_fn(struct store_txn *txn, void *arg)
+{
+	(void)arg;
+	return map_err(mdb_put(txn->txn, txn->st->dbi[DB_WAITING],
+	    &(MDB_val){ 1, "" }, &(MDB_val){ 0, "" }, 0));
+}
+
+/* The executor's questions report a store they cannot read, never "no". */
+static void
+test_query_errors(void)
+{
+	job_store *s = fresh_store("query-errors");
+	job_time_t now = job_now(), when;
+
+	add(s, "h", NULL, 0, now + 3600 * JOB_NSEC);
+	CHECK_INT(job_any_due(s, NULL), JOB_ENOJOB, "nothing due yet");
+	CHECK_INT(job_due_soon(s, NULL, now + JOB_NSEC), JOB_ENOJOB,
+	    "nothing due soon");
+	CHECK_INT(job_next_due_time(s, &when), 0, "a next due time");
+	CHECK_INT(store_write(s->st, bad_waiting_fn, NULL), 0, "damaged");
+	CHECK_INT(job_any_due(s, NULL), JOB_ECORRUPT, "any due: the error");
+	CHECK_INT(job_any_due(s, (const char *const[]){ "q", NULL }),
+	    JOB_ECORRUPT, "any due in a queue: the error");
+	CHECK_INT(job_due_soon(s, NULL, now + JOB_NSEC), JOB_ECORRUPT,
+	    "due soon: the error");
+	CHECK_INT(job_next_due_time(s, &when), JOB_ECORRUPT,
+	    "next due time: the error");
 	job_store_close(s);
 }
 
@@ -776,6 +839,7 @@ main(void)
 	test_order();
 	test_same_time_ids();
 	test_ahead();
+	test_keep_place();
 	test_key_and_counts();
 	test_names();
 	test_each();
@@ -786,6 +850,7 @@ main(void)
 	test_dangling_repair();
 	test_dangling_key_name();
 	test_dangling_finished();
+	test_query_errors();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
 	CHECK_INT(system(cmd), 0, "clean up");
 	return check_done();
