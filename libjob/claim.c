@@ -65,22 +65,6 @@ set_outcome_error(struct job *job, const struct job_outcome *o,
 	return set_error(job, buf);
 }
 
-/* Moves a recurring job on to its next run after a run ends. */
-static int
-next_run(struct job *job, job_time_t now, int failed)
-{
-	int rc;
-
-	job->runs++;
-	if (failed)
-		job->failures++;
-	job->attempts = 0;
-	job->uncharged = 0;
-	if ((rc = job_recur_advance(job, now)) != 0)
-		return rc;
-	job->state = JOB_PENDING;
-	return 0;
-}
 
 /* A failed attempt: retry, next run, or failed for good. */
 static int
@@ -98,7 +82,7 @@ record_failure(struct job_txn_plan *p, struct job *job,
 	}
 	plan_event(p, JOB_EV_FAIL, job, o, now, job->last_error);
 	if (job->name)
-		return next_run(job, now, 1);
+		return job_recur_run_ended(job, now, 1);
 	job->state = JOB_FAILED;
 	job->finished_at = now;
 	return 0;
@@ -136,7 +120,7 @@ apply_outcome(struct job_txn_plan *p, struct job *job,
 		if (set_outcome_error(job, o, NULL))
 			return ENOMEM;
 		if (job->name)
-			return next_run(job, now, 0);
+			return job_recur_run_ended(job, now, 0);
 		job->state = JOB_DONE;
 		return 0;
 	}

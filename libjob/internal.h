@@ -87,6 +87,12 @@ void job_recur_jitter(struct job *job);
  */
 int job_recur_advance(struct job *job, job_time_t end);
 
+/*
+ * A recurring job's run has ended at end, failed or not: counts it, and
+ * sets the job pending for its next run with no attempt made yet.
+ */
+int job_recur_run_ended(struct job *job, job_time_t end, int failed);
+
 /* The schedule rules of spec.c, for a preview (no name needed). */
 int job_schedule_check(const struct job_spec *spec);
 

@@ -116,14 +116,8 @@ lose_change(struct job *job, void *arg)
 	if (job->lost_streak < MAX_LOST)
 		return 0;
 	job->lost_streak = 0;
-	if (job->name) {
-		job->runs++;
-		job->failures++;
-		job->attempts = job->uncharged = 0;
-		if (job_recur_advance(job, a->now) != 0)
-			return JOB_EBADCRON;
-		return 0;
-	}
+	if (job->name)
+		return job_recur_run_ended(job, a->now, 1);
 	job->state = JOB_FAILED;
 	job->finished_at = a->now;
 	return 0;

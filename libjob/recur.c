@@ -92,6 +92,18 @@ job_recur_advance(struct job *job, job_time_t end)
 	return 0;
 }
 
+int
+job_recur_run_ended(struct job *job, job_time_t end, int failed)
+{
+	job->runs++;
+	if (failed)
+		job->failures++;
+	job->attempts = 0;
+	job->uncharged = 0;
+	job->state = JOB_PENDING;
+	return job_recur_advance(job, end);
+}
+
 /* The n times of an --every preview: first, then the grid after it. */
 static int
 preview_every(job_time_t every, job_time_t t, job_time_t *times, size_t n)
