@@ -164,8 +164,13 @@ log_has() {
 	# Each leaves a process that blocks until the FIFO opens, then writes.
 	handler leaves '(read x <"$TMP/fifo"; echo "late $JOB_ID") &
 echo $! >"$TMP/left.$JOB_ID"'
-	for i in $(seq 65); do job-add leaves >/dev/null; left "$i"; done
+	# The first alone, so that its pipe is the one read longest (with
+	# -j 4, which of the first four handlers exits first is chance).
+	job-add leaves >/dev/null
+	left 1
 	start_runner -j 4
+	poll 10 is_count 0 0 1 0
+	for i in $(seq 2 65); do job-add leaves >/dev/null; left "$i"; done
 	poll 30 is_count 0 0 65 0
 	# The first one's pipe was closed to make room for the 65th.
 	: 7<>"$TMP/fifo"
